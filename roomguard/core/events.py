@@ -1,0 +1,158 @@
+"""What happens during a session, as an append-only list of facts.
+
+A session is its events: who came and went, which topics came up, which alerts were raised and
+how the coach handled each. The store appends them to a journal as they happen (an audit trail
+never rewrites history); :mod:`roomguard.core.session` folds them into the live state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from roomguard.core.models import Participant, new_id
+
+
+class PresenceSource(StrEnum):
+    KEY = "key"  # the coach toggled it
+    SPEECH = "speech"  # inferred: the person spoke in the transcript
+    START = "start"  # present when the session began
+
+
+class TopicSource(StrEnum):
+    NOTE = "note"  # a line the coach typed
+    TRANSCRIPT = "transcript"  # a line from a followed transcript
+    MANUAL = "manual"  # marked active by hand
+
+
+class AckAction(StrEnum):
+    STEPPED_OUT = "asked the person to step out"
+    PAUSED = "paused the topic"
+    VERBAL_CONSENT = "consent given verbally"
+    FALSE_ALARM = "false alarm"
+
+
+@dataclass(slots=True)
+class SessionStarted:
+    KIND: ClassVar[str] = "started"
+    at: datetime
+    client_id: str
+    terms_version: int
+    present: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PresenceChanged:
+    KIND: ClassVar[str] = "presence"
+    at: datetime
+    participant_id: str
+    present: bool
+    source: PresenceSource = PresenceSource.KEY
+
+
+@dataclass(slots=True)
+class GuestJoined:
+    """An unlisted person arrived. They are uncleared for every private topic."""
+
+    KIND: ClassVar[str] = "guest"
+    at: datetime
+    guest: Participant
+    source: PresenceSource = PresenceSource.KEY
+
+
+@dataclass(slots=True)
+class TopicDetected:
+    KIND: ClassVar[str] = "topic"
+    at: datetime
+    topic_id: str
+    phrase: str
+    source: TopicSource
+    line: str = ""
+    speaker: str = ""
+    start: int = 0
+    end: int = 0
+    cue_time: str = ""
+
+
+@dataclass(slots=True)
+class TopicMarked:
+    KIND: ClassVar[str] = "mark"
+    at: datetime
+    topic_id: str
+    active: bool
+
+
+@dataclass(slots=True)
+class NoteAdded:
+    KIND: ClassVar[str] = "note"
+    at: datetime
+    text: str
+    private: bool = False
+    shareable: bool = False  # an action item the agreement allows to be shared
+
+
+@dataclass(slots=True)
+class AlertRaised:
+    KIND: ClassVar[str] = "alert"
+    at: datetime
+    topic_id: str
+    topic_name: str
+    uncleared: list[str]  # participant ids
+    reason: str
+    phrase: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class AlertAcknowledged:
+    KIND: ClassVar[str] = "ack"
+    at: datetime
+    alert_id: str
+    action: AckAction
+    note: str = ""
+    mute_phrase: str = ""  # a false alarm that should stop flagging this phrase
+
+
+@dataclass(slots=True)
+class DiscreetModeChanged:
+    KIND: ClassVar[str] = "discreet"
+    at: datetime
+    on: bool
+
+
+@dataclass(slots=True)
+class SessionEnded:
+    KIND: ClassVar[str] = "ended"
+    at: datetime
+
+
+Event = (
+    SessionStarted
+    | PresenceChanged
+    | GuestJoined
+    | TopicDetected
+    | TopicMarked
+    | NoteAdded
+    | AlertRaised
+    | AlertAcknowledged
+    | DiscreetModeChanged
+    | SessionEnded
+)
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.KIND: cls
+    for cls in (
+        SessionStarted,
+        PresenceChanged,
+        GuestJoined,
+        TopicDetected,
+        TopicMarked,
+        NoteAdded,
+        AlertRaised,
+        AlertAcknowledged,
+        DiscreetModeChanged,
+        SessionEnded,
+    )
+}
