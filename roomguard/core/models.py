@@ -239,3 +239,29 @@ class Agreement:
         if version == self.terms.version:
             return self.terms
         return next((t for t in self.history if t.version == version), None)
+
+
+def session_id_for(started_at: datetime) -> str:
+    """Session ids start with their month (``202611-…``) so the store finds the shard directly."""
+    return f"{started_at:%Y%m}-{new_id()}"
+
+
+@dataclass(slots=True)
+class SessionRecord:
+    """A session's index entry. Its events live in the session's journal."""
+
+    client_id: str
+    started_at: datetime
+    id: str = ""
+    ended_at: datetime | None = None
+    terms_version: int = 1
+    alerts: int = 0
+    unhandled: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = session_id_for(self.started_at)
+
+    @property
+    def month(self) -> str:
+        return self.id.split("-", 1)[0]

@@ -1,0 +1,24 @@
+"""Durable storage for Roomguard: small TinyDB shards plus append-only session journals."""
+
+from roomguard.store.errors import (
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    StoreReadOnly,
+    StoreTooNew,
+    UnknownClient,
+    WriteFailed,
+)
+from roomguard.store.store import Store, restore_without_opening
+
+__all__ = [
+    "Store",
+    "StoreCorrupt",
+    "StoreError",
+    "StoreLocked",
+    "StoreReadOnly",
+    "StoreTooNew",
+    "UnknownClient",
+    "WriteFailed",
+    "restore_without_opening",
+]

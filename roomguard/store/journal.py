@@ -1,0 +1,124 @@
+"""An append-only, checksummed event journal: one durable line per session event.
+
+Appending a line and fsyncing costs ~0.16 ms here, against ~0.5 ms for any rename-based
+rewrite, and the cost does not grow with the session. An audit trail should never rewrite
+history anyway.
+
+Line format: ``<crc32 as 8 hex digits> <json>\\n``. Replay stops at the first line that is
+incomplete or fails its checksum (a write torn by a crash or power loss); :meth:`open_for_append`
+cuts such a tail off so new lines follow the last good one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from roomguard.store.atomic import FILE_MODE, fsync_dir
+from roomguard.store.errors import StoreReadOnly, WriteFailed
+
+
+def encode_line(record: dict[str, Any]) -> bytes:
+    body = orjson.dumps(record)
+    return b"%08x " % zlib.crc32(body) + body + b"\n"
+
+
+def scan(raw: bytes) -> tuple[list[dict[str, Any]], int]:
+    """Decode good records and return them with the byte length of the good prefix."""
+    records: list[dict[str, Any]] = []
+    good = 0
+    pos = 0
+    size = len(raw)
+    while pos < size:
+        nl = raw.find(b"\n", pos)
+        if nl < 0:
+            break  # torn tail: no newline yet
+        line = raw[pos:nl]
+        if len(line) < 10 or line[8:9] != b" ":
+            break
+        body = line[9:]
+        try:
+            crc = int(line[:8], 16)
+        except ValueError:
+            break
+        if zlib.crc32(body) != crc:
+            break
+        try:
+            record = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            break
+        records.append(record)
+        pos = nl + 1
+        good = pos
+    return records, good
+
+
+class EventJournal:
+    """One session's journal file. Not thread-safe: the single writer owns it."""
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._fd: int | None = None
+        self.torn_bytes = 0  # bytes cut off a torn tail when opened for append
+
+    def read(self) -> list[dict[str, Any]]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        records, _ = scan(raw)
+        return records
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.read())
+
+    def _open(self) -> int:
+        if self._fd is not None:
+            return self._fd
+        if self.readonly:
+            raise StoreReadOnly(self.path)
+        existed = self.path.exists()
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        if existed:
+            raw = os.pread(fd, os.fstat(fd).st_size, 0)
+            _, good = scan(raw)
+            if good < len(raw):
+                self.torn_bytes = len(raw) - good
+                os.ftruncate(fd, good)
+                os.fsync(fd)
+        else:
+            os.fsync(fd)
+            fsync_dir(self.path.parent)
+        self._fd = fd
+        return fd
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Append *record* and return only once it is on disk."""
+        data = encode_line(record)
+        try:
+            fd = self._open()
+            start = os.lseek(fd, 0, os.SEEK_END)
+            try:
+                written = os.write(fd, data)
+                if written != len(data):
+                    raise OSError(28, "short write (disk full?)")
+                os.fsync(fd)
+            except OSError:
+                # Leave no partial line behind: a later append must not follow garbage.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, start)
+                raise
+        except OSError as exc:
+            raise WriteFailed(self.path, exc) from exc
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
