@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_origin
 
 import cattrs
+from cattrs.cols import list_structure_factory
 from cattrs.errors import BaseValidationError
 
 from roomguard.core.events import EVENT_TYPES, Event
@@ -42,10 +43,12 @@ def _structure_datetime(value: Any, _: type) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def _structure_str(value: Any, _: type) -> str:
+def _structure_str(value: Any, cl: type) -> Any:
+    # Also reached for StrEnum fields (a str subclass): check the type, then let the enum
+    # reject unknown values.
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {type(value).__name__}")
-    return value
+    return value if cl is str else cl(value)
 
 
 def _structure_int(value: Any, _: type) -> int:
@@ -60,12 +63,30 @@ def _structure_bool(value: Any, _: type) -> bool:
     return value
 
 
+def _is_list(t: Any) -> bool:
+    return get_origin(t) is list
+
+
+def _strict_list_factory(cl: Any) -> Any:
+    items = list_structure_factory(cl, converter)
+
+    def structure_list(value: Any, t: Any) -> list[Any]:
+        if not isinstance(value, list):  # cattrs alone turns "ab" into ["a", "b"]
+            raise ValueError(f"expected a list, got {type(value).__name__}")
+        return items(value, t)  # type: ignore[no-any-return]
+
+    return structure_list
+
+
 converter.register_structure_hook(date, _structure_date)
 converter.register_structure_hook(datetime, _structure_datetime)
-# Exact-type predicates: a plain ``register_structure_hook(str, ...)`` would also catch StrEnum.
-converter.register_structure_hook_func(lambda t: t is str, _structure_str)
-converter.register_structure_hook_func(lambda t: t is int, _structure_int)
-converter.register_structure_hook_func(lambda t: t is bool, _structure_bool)
+# Class hooks, not predicates: cattrs consults its per-class registry (where it keeps its own
+# lenient str/int hooks that call ``str(value)``/``int(value)``) before any predicate, so
+# predicate hooks for these types would never run. bool needs its own entry (it subclasses int).
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook_factory(_is_list, _strict_list_factory)
 
 
 class CodecError(ValueError):
