@@ -1,0 +1,194 @@
+"""The Textual application: opens the store, picks the first screen, routes app-wide actions.
+
+Kept thin on purpose: screens own their layout, bindings and store calls; this file only wires
+them together. Every binding of the app and of the current screen is also offered in the
+command palette (see :mod:`roomguard.commands`), so there is one list of actions, not two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from roomguard.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from roomguard.core.models import Client
+
+
+class RoomguardApp(App[None]):
+    TITLE = "Roomguard"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark,f1", "help", "Help"),
+    ]
+
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        demo: bool = False,
+        session_client: str | None = None,
+        follow: Path | None = None,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        super().__init__()
+        self.store_path = store_path
+        self.want_demo = demo
+        self.session_client = session_client
+        self.follow = follow
+        self.clock = clock
+        self.fatal_message = ""
+        self._store: Store | None = None
+        self.store_problem: StoreError | None = None
+
+    # ----------------------------------------------------------------- store
+    @property
+    def store(self) -> Store:
+        assert self._store is not None, "store not open"
+        return self._store
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def _open_store(self) -> None:
+        try:
+            self._store = Store.open(self.store_path, fallback_readonly=True)
+        except StoreError as exc:
+            self.store_problem = exc
+            return
+        if self._store.readonly:
+            self.sub_title = "read-only"
+
+    def reopen_store(self) -> None:
+        """After a restore: drop the old handle and open the store afresh."""
+        if self._store is not None:
+            self._store.close()
+        self._store = None
+        self.store_problem = None
+        self._open_store()
+
+    # ----------------------------------------------------------------- lifecycle
+    def on_mount(self) -> None:
+        self._open_store()
+        if self.store_problem is not None:
+            from roomguard.screens.store_problem import StoreProblemScreen
+
+            self.push_screen(StoreProblemScreen(self.store_path, self.store_problem))
+            return
+        self.theme = self.store.setting("theme", self.theme) or self.theme
+        from roomguard.screens.home import HomeScreen
+
+        if self.want_demo:
+            self.load_demo()
+        self.push_screen(HomeScreen())
+        store = self.store
+        if store.readonly and store.readonly_reason:
+            self.notify(store.readonly_reason, title="Read-only", severity="warning", timeout=15)
+        if store.lock_recovered_from is not None:
+            self.notify(
+                f"The previous Roomguard ({store.lock_recovered_from.describe()}) did not exit "
+                "cleanly; its lock was released and the store checked.",
+                title="Recovered",
+                timeout=10,
+            )
+        if self.session_client:
+            self.start_session_named(self.session_client)
+        self.run_worker(self._daily_backup, thread=True, group="backup", exit_on_error=False)
+
+    def _daily_backup(self) -> None:
+        if self._store is None:
+            return
+        try:
+            self._store.backup_if_due()
+        except (OSError, StoreError) as exc:
+            self.call_from_thread(
+                self.notify, f"Daily backup failed: {exc}", title="Backup", severity="warning"
+            )
+
+    def watch_theme(self, theme: str) -> None:
+        if self._store is not None and not self._store.readonly:
+            try:
+                self._store.set_setting("theme", theme)
+            except StoreError:
+                pass  # a theme is not worth an error dialog
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # ----------------------------------------------------------------- app-wide actions
+    def load_demo(self) -> None:
+        from roomguard.demo import load_demo
+
+        if not self.store.is_empty():
+            self.notify("Demo data only loads into an empty store.", severity="warning")
+            return
+        try:
+            count = load_demo(self.store, self.today())
+        except StoreError as exc:
+            self.notify(str(exc), title=exc.title, severity="error")
+            return
+        self.notify(f"Loaded a demo practice with {count} clients.")
+        self.refresh_home()
+
+    def refresh_home(self) -> None:
+        from roomguard.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.reload()
+
+    def action_help(self) -> None:
+        from roomguard.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def start_session_named(self, name: str) -> None:
+        from roomguard.store import UnknownClient
+
+        try:
+            client = self.store.find_client(name)
+        except UnknownClient as exc:
+            self.notify(str(exc), title=exc.title, severity="error", timeout=10)
+            return
+        self.open_session(client)
+
+    def open_session(self, client: Client) -> None:
+        from roomguard.screens.session import SessionScreen
+
+        self.push_screen(SessionScreen(client.id, follow=self.follow))
+        self.follow = None
+
+    def open_agreements(self, client: Client) -> None:
+        from roomguard.screens.agreements import AgreementsScreen
+
+        self.push_screen(AgreementsScreen(client.id))
+
+    def open_history(self, client: Client | None) -> None:
+        from roomguard.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(client.id if client else None))
+
+    def action_checkins(self) -> None:
+        from roomguard.screens.checkins import CheckinsScreen
+
+        self.push_screen(CheckinsScreen())
+
+    # ----------------------------------------------------------------- command palette
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from roomguard.commands import binding_commands
+
+        yield from super().get_system_commands(screen)
+        yield from binding_commands(self, screen)

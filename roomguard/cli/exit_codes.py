@@ -1,0 +1,5 @@
+"""Process exit statuses, shared by every subcommand."""
+
+OK = 0
+ALERTS = 1  # `roomguard check` found alerts
+ERROR = 2  # bad arguments, unknown client, unreadable file or store (argparse uses 2 too)

@@ -1,0 +1,90 @@
+"""The ``roomguard`` console script: the TUI by default, subcommands for shell and cron use.
+
+Each subcommand lives in its own module exposing ``register(subparsers)``, which adds its
+parser and sets ``handler`` (a function of the parsed args returning an exit status).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from roomguard import __version__
+from roomguard.cli import exit_codes
+
+SUBCOMMAND_MODULES = (
+    "roomguard.cli.session_cmd",
+    "roomguard.cli.checkins_cmd",
+    "roomguard.cli.check_cmd",
+    "roomguard.cli.export_cmd",
+    "roomguard.cli.backup_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="roomguard",
+        description=(
+            "Keep a session's confidentiality agreement in view: who is in the room, "
+            "which topics are private, whose consent is current, which reviews are due."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"roomguard {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="store directory (default: $ROOMGUARD_DB, else the platform's user data dir)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="load a demonstration practice into an empty store"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def error(message: str) -> int:
+    """Print *message* to stderr as ``roomguard: error: …`` and return the error status."""
+    print(f"roomguard: error: {message}", file=sys.stderr)
+    return exit_codes.ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from roomguard.locations import store_path
+
+    args.store_path = store_path(args.db)
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        try:
+            return int(handler(args))
+        except KeyboardInterrupt:
+            return 130
+    return run_tui(args.store_path, demo=args.demo)
+
+
+def run_tui(path: Path, *, demo: bool = False, session_client: str | None = None,
+            follow: Path | None = None) -> int:
+    from roomguard.app import RoomguardApp
+
+    app = RoomguardApp(path, demo=demo, session_client=session_client, follow=follow)
+    app.run()
+    if app.fatal_message:
+        print(f"roomguard: {app.fatal_message}", file=sys.stderr)
+        return exit_codes.ERROR
+    return exit_codes.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

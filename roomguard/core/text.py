@@ -1,0 +1,38 @@
+"""Make user text safe to show: no control sequences reach the terminal, nothing is markup.
+
+Names, phrases and transcript lines come from people and files we do not control. A name like
+``[bold]Dana[/]`` must show those brackets; ``\\x1b]52;c;...`` (an OSC 52 clipboard write) must
+show as harmless symbols, never reach the terminal. Widgets wrap the result in a Rich ``Text``
+(never markup); this module only decides which characters are shown and how.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (except none: even tab/newline are shown as symbols inside a one-line cell),
+# DEL, C1 controls, and bidi overrides/isolates that can reorder what the coach reads.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_PICTURE = {i: chr(0x2400 + i) for i in range(0x20)}
+_PICTURE[0x7F] = "\u2421"
+
+
+def _replace(match: re.Match[str]) -> str:
+    ch = match.group()
+    code = ord(ch)
+    if code in _PICTURE:
+        return _PICTURE[code]
+    return f"<U+{code:04X}>"
+
+
+def printable(text: str, limit: int | None = 500) -> str:
+    """*text* with control characters made visible and, past *limit* chars, shortened."""
+    if limit is not None and len(text) > limit:
+        extra = len(text) - limit
+        text = f"{text[:limit]}… (+{extra:,} chars)"
+    return _CONTROL.sub(_replace, text)
+
+
+def printable_block(text: str, limit: int | None = 5000) -> str:
+    """Like :func:`printable` but keeps newlines, for multi-line notes and documents."""
+    return "\n".join(printable(line, None) for line in text.split("\n"))[: limit or None]

@@ -1,0 +1,114 @@
+"""New client: the client and the coach become the agreement's first two parties."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from roomguard.core.models import Agreement, Client, Participant, Role
+from roomguard.store import StoreError
+
+if TYPE_CHECKING:
+    from roomguard.app import RoomguardApp
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+class ClientForm(ModalScreen[Client | None]):
+    CSS_PATH = "modal.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        rg: RoomguardApp = self.app  # type: ignore[assignment]
+        coach = rg.store.setting("coach_name", "") or ""
+        with Vertical(classes="dialog"):
+            yield Static("New client", classes="title")
+            yield Label("Client's name", classes="field-label")
+            yield Input(id="name", placeholder="e.g. Priya Raman")
+            yield Label("", id="name-error", classes="error", markup=False)
+            yield Label("How the client shows in transcripts (comma-separated, optional)",
+                        classes="field-label")
+            yield Input(id="aliases", placeholder="e.g. Priya, PR")
+            yield Label("Your name (the coach)", classes="field-label")
+            yield Input(coach, id="coach")
+            yield Label("", id="coach-error", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary")
+
+    def errors(self) -> dict[str, str]:
+        rg: RoomguardApp = self.app  # type: ignore[assignment]
+        name = self.query_one("#name", Input).value.strip()
+        coach = self.query_one("#coach", Input).value.strip()
+        out: dict[str, str] = {}
+        if not name:
+            out["name"] = "The client's name is required."
+        elif any(_fold(c.name) == _fold(name) for c in rg.store.clients()):
+            out["name"] = f"A client named {name!r} already exists."
+        if not coach:
+            out["coach"] = "Your name is required: you are a party to every agreement."
+        return out
+
+    def _show(self, errors: dict[str, str]) -> None:
+        for field in ("name", "coach"):
+            self.query_one(f"#{field}-error", Label).update(errors.get(field, ""))
+
+    @on(Input.Changed)
+    def _revalidate(self) -> None:
+        if any(str(lbl.content) for lbl in self.query(".error").results(Label)):
+            self._show(self.errors())
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        errors = self.errors()
+        self._show(errors)
+        if errors:
+            self.query_one(f"#{next(iter(errors))}", Input).focus()
+            return
+        rg: RoomguardApp = self.app  # type: ignore[assignment]
+        name = self.query_one("#name", Input).value.strip()
+        coach = self.query_one("#coach", Input).value.strip()
+        aliases = [a.strip() for a in self.query_one("#aliases", Input).value.split(",") if a.strip()]
+        today = rg.today()
+        client = Client(name, created_on=today)
+        agreement = Agreement(
+            client_id=client.id,
+            participants=[
+                Participant(name, Role.CLIENT, aliases=aliases, added_on=today),
+                Participant(coach, Role.COACH, added_on=today),
+            ],
+        )
+        try:
+            rg.store.save_client(client)
+            rg.store.save_agreement(agreement)
+            rg.store.set_setting("coach_name", coach)
+        except StoreError as exc:
+            self.notify(str(exc), title=exc.title, severity="error", markup=False)
+            return  # the form stays open with everything typed
+        self.dismiss(client)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        typed = self.query_one("#name", Input).value or self.query_one("#aliases", Input).value
+        if not typed:
+            self.dismiss(None)
+            return
+        from roomguard.screens.confirm import Confirm
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm("Discard this new client?", yes="Discard", no="Keep editing"), answer)

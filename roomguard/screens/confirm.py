@@ -1,0 +1,40 @@
+"""A yes/no question, e.g. discarding unsaved edits."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from roomguard.widgets.literal import literal
+
+
+class Confirm(ModalScreen[bool]):
+    CSS_PATH = "modal.tcss"
+    BINDINGS = [
+        Binding("escape,n", "dismiss(False)", "No"),
+        Binding("y", "dismiss(True)", "Yes"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", detail: str = "") -> None:
+        super().__init__()
+        self.question, self.yes, self.no, self.detail = question, yes, no, detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(literal(self.question), classes="title")
+            if self.detail:
+                yield Static(literal(self.detail, limit=2000))
+            with Horizontal(classes="buttons"):
+                yield Button(self.no, id="no")
+                yield Button(self.yes, id="yes", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")

@@ -1,0 +1,254 @@
+"""Home: clients, recent sessions, and how many agreement reviews are due.
+
+The client list paints from the small practice index straight away; each client's agreement
+state (in force, consent missing, review due) is filled in by a thread worker, so ten years of
+records never delay the first screen.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from roomguard.core.models import Client, ClientStatus
+from roomguard.store import StoreError
+from roomguard.widgets.due_summary import DueSummary
+from roomguard.widgets.literal import literal
+
+if TYPE_CHECKING:
+    from roomguard.app import RoomguardApp
+
+RECENT_SESSIONS = 20
+
+
+class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+    AUTO_FOCUS = "#clients"
+
+    BINDINGS = [
+        Binding("s", "start_session", "Start session"),
+        Binding("a", "agreements", "Agreements"),
+        Binding("c", "app.checkins", "Check-ins"),
+        Binding("h", "history", "History"),
+        Binding("n", "new_client", "New client"),
+    ]
+    PALETTE_COMMANDS = [
+        ("Load demo data", "Fill an empty store with a demonstration practice", "load_demo"),
+        ("Backups", "List backups and restore one", "backups"),
+        ("Delete client", "Delete the highlighted client and all their records", "delete_client"),
+    ]
+
+    @property
+    def rg(self) -> RoomguardApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.rg.store.readonly:
+            yield Static(
+                Text("Read-only: " + (self.rg.store.readonly_reason or "changes cannot be saved")),
+                id="readonly-banner",
+            )
+        with Horizontal(id="panes"):
+            with Vertical(classes="pane", id="clients-pane"):
+                yield DataTable(id="clients", cursor_type="row", zebra_stripes=True)
+            with Vertical(classes="pane", id="sessions-pane"):
+                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield DueSummary()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#clients-pane").border_title = "Clients"
+        self.query_one("#sessions-pane").border_title = "Recent sessions"
+        clients = self.query_one("#clients", DataTable)
+        clients.add_column("Client", key="name")
+        clients.add_column("Third parties", key="parties")
+        clients.add_column("Agreement", key="state")
+        clients.add_column("Next review", key="review")
+        sessions = self.query_one("#sessions", DataTable)
+        for label in ("When", "Client", "Length", "Alerts"):
+            sessions.add_column(label, key=label.lower())
+        self.reload()
+        if self.rg.store.is_empty() and not self.rg.want_demo and not self.rg.store.readonly:
+            self.call_after_refresh(self.offer_onboarding)
+
+    # ----------------------------------------------------------------- data
+    def reload(self) -> None:
+        store = self.rg.store
+        self._clients = {c.id: c for c in store.clients()}
+        table = self.query_one("#clients", DataTable)
+        table.clear()
+        for client in self._clients.values():
+            name = literal(client.name)
+            if client.status is ClientStatus.CLOSED:
+                name.append(" (closed)", style="dim")
+            table.add_row(name, "", Text("…", style="dim"), "", key=client.id)
+        self._fill_sessions()
+        self.query_one(DueSummary).overdue = None
+        self.query_one(DueSummary).due_soon = None
+        self.compute_states(self.rg.today())
+
+    def _fill_sessions(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        for count, record in enumerate(self.rg.store.sessions()):
+            if count >= RECENT_SESSIONS:
+                break
+            client = self._clients.get(record.client_id)
+            length = (
+                f"{int((record.ended_at - record.started_at).total_seconds() // 60)} min"
+                if record.ended_at
+                else "open"
+            )
+            alerts = Text(str(record.alerts), style="bold" if record.unhandled else "")
+            table.add_row(
+                f"{record.started_at:%a %d %b %H:%M}",
+                literal(client.name if client else "(deleted client)"),
+                length,
+                alerts,
+                key=record.id,
+            )
+
+    @work(thread=True, exclusive=True, group="home-states")
+    def compute_states(self, today: date) -> None:
+        from roomguard.core.cadence import DueState, review_due
+        from roomguard.core.consent import in_force, must_reconsent
+
+        overdue = due_soon = 0
+        try:
+            for client, agreement in self.rg.store.agreements():
+                third = [p.name for p in agreement.active_participants(today) if p.role.is_third_party]
+                if client.status is ClientStatus.CLOSED:
+                    state = Text("closed", style="dim")
+                    review = ""
+                else:
+                    if in_force(agreement, today):
+                        state = Text("in force", style="green")
+                    else:
+                        missing = len(must_reconsent(agreement, today))
+                        state = Text(f"consent needed ({missing})", style="bold yellow")
+                    due = review_due(agreement, today)
+                    review = due.due_on.isoformat() if due.due_on else "not scheduled"
+                    if due.state is DueState.OVERDUE:
+                        overdue += 1
+                        review += " overdue"
+                    elif due.state is DueState.DUE_SOON:
+                        due_soon += 1
+                self.app.call_from_thread(
+                    self._set_state, client.id, literal(", ".join(third) or "—"), state, review
+                )
+        except StoreError as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title=exc.title, severity="error", markup=False
+            )
+        self.app.call_from_thread(self._set_due, overdue, due_soon)
+
+    def _set_state(self, client_id: str, parties: Text, state: Text, review: str) -> None:
+        table = self.query_one("#clients", DataTable)
+        if client_id not in table.rows:
+            return
+        table.update_cell(client_id, "parties", parties)
+        table.update_cell(client_id, "state", state)
+        table.update_cell(client_id, "review", review)
+
+    def _set_due(self, overdue: int, due_soon: int) -> None:
+        summary = self.query_one(DueSummary)
+        summary.overdue, summary.due_soon = overdue, due_soon
+
+    # ----------------------------------------------------------------- selection
+    def highlighted_client(self) -> Client | None:
+        table = self.query_one("#clients", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._clients.get(key or "")
+
+    def _with_client(self, then: str) -> None:
+        """Run *then* on the highlighted client, or ask which client first."""
+        client = self.highlighted_client()
+        if client is not None:
+            getattr(self.rg, then)(client)
+            return
+        if not self._clients:
+            self.notify("Create a client first (press n).", severity="warning")
+            return
+        from roomguard.screens.client_picker import ClientPicker
+
+        def chosen(client_id: str | None) -> None:
+            if client_id:
+                getattr(self.rg, then)(self._clients[client_id])
+
+        self.app.push_screen(ClientPicker(list(self._clients.values())), chosen)
+
+    @on(DataTable.RowSelected, "#clients")
+    def _client_chosen(self) -> None:
+        self.action_agreements()
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _session_chosen(self, event: DataTable.RowSelected) -> None:
+        record = self.rg.store.session(str(event.row_key.value))
+        if record is not None:
+            client = self._clients.get(record.client_id)
+            if client is not None:
+                self.rg.open_history(client)
+
+    # ----------------------------------------------------------------- actions
+    def action_start_session(self) -> None:
+        self._with_client("open_session")
+
+    def action_agreements(self) -> None:
+        self._with_client("open_agreements")
+
+    def action_history(self) -> None:
+        self.rg.open_history(self.highlighted_client())
+
+    def action_new_client(self) -> None:
+        if self.rg.store.readonly:
+            self.notify("The store is read-only.", severity="warning")
+            return
+        from roomguard.screens.client_form import ClientForm
+
+        def created(client: Client | None) -> None:
+            if client is not None:
+                self.reload()
+                self.notify(Text(f"Added {client.name}. Next: set the agreement's boundaries.").plain,
+                            markup=False)
+                self.rg.open_agreements(client)
+
+        self.app.push_screen(ClientForm(), created)
+
+    def action_load_demo(self) -> None:
+        self.rg.load_demo()
+
+    def action_backups(self) -> None:
+        from roomguard.screens.backups import BackupsScreen
+
+        self.app.push_screen(BackupsScreen())
+
+    def action_delete_client(self) -> None:
+        client = self.highlighted_client()
+        if client is None:
+            self.notify("Highlight a client first.", severity="warning")
+            return
+        from roomguard.screens.delete_client import DeleteClientScreen
+
+        self.app.push_screen(DeleteClientScreen(client), lambda _: self.reload())
+
+    def offer_onboarding(self) -> None:
+        from roomguard.screens.onboarding import Onboarding
+
+        def chosen(choice: str | None) -> None:
+            if choice == "demo":
+                self.rg.load_demo()
+            elif choice == "client":
+                self.action_new_client()
+
+        self.app.push_screen(Onboarding(), chosen)

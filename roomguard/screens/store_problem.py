@@ -1,0 +1,95 @@
+"""Shown instead of home when the store cannot be opened: what is wrong, and a way back.
+
+The damaged file is never touched. The coach can restore the newest good backup (the current
+state is itself backed up first) or quit and investigate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from roomguard.store import StoreError, restore_without_opening
+from roomguard.store.backups import list_backups, verify
+
+if TYPE_CHECKING:
+    from roomguard.app import RoomguardApp
+
+
+class StoreProblemScreen(Screen[None]):
+    CSS_PATH = "modal.tcss"
+    BINDINGS = [
+        Binding("r", "restore", "Restore selected backup"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, root: Path, problem: StoreError) -> None:
+        super().__init__()
+        self.root = root
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        backups = list_backups(self.root)
+        with Vertical(classes="dialog"):
+            yield Static(self.problem.title, classes="title")
+            yield Static(str(self.problem), id="problem", markup=False)
+            if backups:
+                yield Static("Backups (newest first):", classes="field-label")
+                yield OptionList(
+                    *(Option(f"{b.created:%Y-%m-%d %H:%M}  {b.reason}  ({b.size:,} bytes)", id=str(b.path))
+                      for b in backups),
+                    id="backups",
+                )
+            else:
+                yield Static("No backups were found in this store.", classes="muted")
+            with Horizontal(classes="buttons"):
+                yield Button("Quit", id="quit")
+                if backups:
+                    yield Button("Restore selected backup", id="restore", variant="warning")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.query("#backups"):
+            options = self.query_one("#backups", OptionList)
+            options.highlighted = 0
+            options.focus()
+
+    @on(Button.Pressed, "#quit")
+    def _quit(self) -> None:
+        self.app.exit()
+
+    @on(Button.Pressed, "#restore")
+    @on(OptionList.OptionSelected)
+    def action_restore(self) -> None:
+        if not self.query("#backups"):
+            self.notify("There is no backup to restore.", severity="warning")
+            return
+        options = self.query_one("#backups", OptionList)
+        if options.highlighted is None:
+            return
+        backup = Path(str(options.get_option_at_index(options.highlighted).id))
+        try:
+            verify(backup)
+            restore_without_opening(self.root, backup)
+        except (StoreError, OSError) as exc:
+            self.notify(str(exc), title="Restore failed", severity="error", markup=False)
+            return
+        rg: RoomguardApp = self.app  # type: ignore[assignment]
+        rg.reopen_store()
+        if rg.store_problem is not None:
+            self.query_one("#problem", Static).update(str(rg.store_problem))
+            self.notify("That backup did not open either; try an older one.", severity="error")
+            return
+        from roomguard.screens.home import HomeScreen
+
+        self.notify(f"Restored {backup.name}.")
+        self.app.switch_screen(HomeScreen())

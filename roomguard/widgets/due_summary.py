@@ -1,0 +1,28 @@
+"""A one-line summary of agreement reviews that are overdue or due soon."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class DueSummary(Static):
+    """Shows counts; the screen sets them once it has computed them (off the UI thread)."""
+
+    overdue: reactive[int | None] = reactive(None)
+    due_soon: reactive[int | None] = reactive(None)
+
+    def render(self) -> str:
+        if self.overdue is None or self.due_soon is None:
+            return "Check-ins: counting…"
+        if not self.overdue and not self.due_soon:
+            return "Check-ins: nothing due in the next 14 days"
+        parts = []
+        if self.overdue:
+            parts.append(f"{self.overdue} overdue")
+        if self.due_soon:
+            parts.append(f"{self.due_soon} due within 14 days")
+        return "Check-ins: " + ", ".join(parts) + "  (press c)"
+
+    def watch_overdue(self, overdue: int | None) -> None:
+        self.set_class(bool(overdue), "-overdue")
