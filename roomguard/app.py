@@ -7,6 +7,7 @@ command palette (see :mod:`roomguard.commands`), so there is one list of actions
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -118,10 +119,8 @@ class RoomguardApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         if self._store is not None and not self._store.readonly:
-            try:
+            with contextlib.suppress(StoreError):  # a theme is not worth an error dialog
                 self._store.set_setting("theme", theme)
-            except StoreError:
-                pass  # a theme is not worth an error dialog
 
     def on_unmount(self) -> None:
         if self._store is not None:

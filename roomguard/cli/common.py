@@ -1,0 +1,52 @@
+"""What every subcommand needs: open the store with a clear message when that fails."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from roomguard.cli import exit_codes
+from roomguard.store import Store, StoreError
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as ``roomguard: error: …``, exit status 2."""
+
+
+@contextmanager
+def opened_store(args: argparse.Namespace, *, readonly: bool = True) -> Iterator[Store]:
+    """The store at ``args.store_path``; read-only commands work while the TUI has it open."""
+    path = args.store_path
+    if readonly and not (path / "meta.json").exists():
+        raise CommandError(f"no Roomguard store at {path} (run `roomguard` once, or pass --db)")
+    try:
+        store = Store.open(path, readonly=readonly)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn CommandError/StoreError/OSError into one clear line on stderr and exit status 2."""
+
+    def run(args: argparse.Namespace) -> int:
+        from roomguard.cli.main import error
+
+        try:
+            return handler(args)
+        except (CommandError, StoreError) as exc:
+            return error(str(exc))
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            return error(f"{exc.strerror or exc}{':' if where else ''}{where}")
+
+    run.__name__ = handler.__name__
+    run.__doc__ = handler.__doc__
+    return run
+
+
+__all__ = ["CommandError", "exit_codes", "guarded", "opened_store"]
