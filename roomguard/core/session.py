@@ -1,0 +1,642 @@
+"""The live session: a pure reducer over events, and the guard that turns input into events.
+
+:class:`SessionState` is what the session's events add up to. ``apply`` never raises and never
+looks anything up, so replaying a journal always rebuilds the same state (:func:`replay`).
+
+:class:`Guard` is where input (a key press, a transcript line) meets the rules. The mechanism
+is *decide, apply, return*:
+
+1. a Guard method works out the new events (presence, topics, alerts) from the agreement and
+   the current state;
+2. it applies each one to ``guard.state`` as it goes, so later decisions in the same call see
+   the earlier ones (e.g. a speaker who joins before the line is judged);
+3. it returns them, in order. **The caller records them** (``store.append_event``) and must not
+   apply them again. After a restart, ``Guard.resume(agreement, store.events(id))`` rebuilds
+   the same state from the journal.
+
+Everything here is pure: no clock (callers pass ``now``), no I/O, no detection. A transcript or
+note line arrives with its topic hits already found; any object with the attributes of
+:class:`TopicHit` will do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from roomguard.core.events import (
+    AckAction,
+    AlertAcknowledged,
+    AlertRaised,
+    DiscreetModeChanged,
+    Event,
+    GuestJoined,
+    NoteAdded,
+    PresenceChanged,
+    PresenceSource,
+    SessionEnded,
+    SessionStarted,
+    TopicDetected,
+    TopicMarked,
+    TopicSource,
+)
+from roomguard.core.models import Agreement, Participant, Role
+from roomguard.core.policy import PolicyDecision, Trigger, evaluate
+
+RECENT_WINDOW = timedelta(minutes=5)
+
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """How names, aliases and phrases compare: trimmed, casefolded, inner whitespace collapsed."""
+    return _SPACE.sub(" ", text.strip()).casefold()
+
+
+class TopicHit(Protocol):
+    """What the guard needs from a detection hit (detection's own type fits)."""
+
+    @property
+    def topic_id(self) -> str: ...
+    @property
+    def topic_name(self) -> str: ...
+    @property
+    def phrase(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+# -- state -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceMark:
+    """One entry of the presence timeline: *participant_id* arrived (True) or left (False)."""
+
+    at: datetime
+    participant_id: str
+    present: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceInterval:
+    start: datetime
+    end: datetime | None  # None: still in the room
+
+
+@dataclass(slots=True)
+class SessionState:
+    """Everything the session's events add up to. Built only through :meth:`apply`."""
+
+    session_id: str = ""
+    client_id: str = ""
+    terms_version: int = 0
+    present: dict[str, PresenceSource] = field(default_factory=dict)
+    guests: dict[str, Participant] = field(default_factory=dict)
+    active_topics: dict[str, datetime] = field(default_factory=dict)  # topic id -> last seen
+    marked_topics: set[str] = field(default_factory=set)
+    alerts: dict[str, AlertRaised] = field(default_factory=dict)
+    acknowledgements: dict[str, AlertAcknowledged] = field(default_factory=dict)
+    discreet: bool = False
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    note_count: int = 0
+    presence_log: list[PresenceMark] = field(default_factory=list)
+
+    # ---------------------------------------------------------------- the reducer
+    def apply(self, event: Event) -> None:
+        """Fold one event into the state. Total: any event, in any state, is accepted."""
+        match event:
+            case SessionStarted():
+                self.started_at = event.at
+                self.client_id = event.client_id
+                self.terms_version = event.terms_version
+                for participant_id in event.present:
+                    self._arrive(event.at, participant_id, PresenceSource.START)
+            case PresenceChanged():
+                if event.present:
+                    self._arrive(event.at, event.participant_id, event.source)
+                else:
+                    self._leave(event.at, event.participant_id)
+            case GuestJoined():
+                self.guests[event.guest.id] = event.guest
+                self._arrive(event.at, event.guest.id, event.source)
+            case TopicDetected():
+                seen = self.active_topics.get(event.topic_id)
+                if seen is None or event.at > seen:
+                    self.active_topics[event.topic_id] = event.at
+            case TopicMarked():
+                if event.active:
+                    self.marked_topics.add(event.topic_id)
+                else:
+                    # Unmarking closes the topic: recent mentions stop counting as well.
+                    self.marked_topics.discard(event.topic_id)
+                    self.active_topics.pop(event.topic_id, None)
+            case NoteAdded():
+                self.note_count += 1
+            case AlertRaised():
+                self.alerts[event.id] = event
+            case AlertAcknowledged():
+                self.acknowledgements.setdefault(event.alert_id, event)  # the first answer stands
+            case DiscreetModeChanged():
+                self.discreet = event.on
+            case SessionEnded():
+                if self.ended_at is None:
+                    self.ended_at = event.at
+
+    def _arrive(self, at: datetime, participant_id: str, source: PresenceSource) -> None:
+        if participant_id not in self.present:
+            self.presence_log.append(PresenceMark(at, participant_id, True))
+        self.present[participant_id] = source
+
+    def _leave(self, at: datetime, participant_id: str) -> None:
+        if self.present.pop(participant_id, None) is not None:
+            self.presence_log.append(PresenceMark(at, participant_id, False))
+
+    # ---------------------------------------------------------------- queries
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None
+
+    def unacknowledged(self) -> list[AlertRaised]:
+        """Alerts nobody has answered yet, oldest first."""
+        waiting = [a for a in self.alerts.values() if a.id not in self.acknowledgements]
+        return sorted(waiting, key=lambda a: a.at)
+
+    def recently_active(self, now: datetime, window: timedelta = RECENT_WINDOW) -> set[str]:
+        """Topic ids marked active, plus those detected within *window* before *now*."""
+        recent = {tid for tid, seen in self.active_topics.items() if now - seen <= window}
+        return recent | self.marked_topics
+
+    def verbally_cleared(self, topic_id: str) -> set[str]:
+        """People who gave verbal consent in this session to an alert on *topic_id*."""
+        return {
+            participant_id
+            for alert_id, ack in self.acknowledgements.items()
+            if ack.action is AckAction.VERBAL_CONSENT
+            and (alert := self.alerts.get(alert_id)) is not None
+            and alert.topic_id == topic_id
+            for participant_id in alert.uncleared
+        }
+
+    def muted_phrases(self) -> set[str]:
+        """Phrases silenced as false alarms during this session, folded."""
+        return {fold(a.mute_phrase) for a in self.acknowledgements.values() if a.mute_phrase}
+
+    def intervals(self, until: datetime | None = None) -> dict[str, list[PresenceInterval]]:
+        """Per person, when they were in the room. Open intervals end at *until* (or None)."""
+        out: dict[str, list[PresenceInterval]] = {}
+        since: dict[str, datetime] = {}
+        for mark in self.presence_log:
+            if mark.present:
+                since[mark.participant_id] = mark.at
+                out.setdefault(mark.participant_id, [])
+            elif mark.participant_id in since:
+                start = since.pop(mark.participant_id)
+                out[mark.participant_id].append(PresenceInterval(start, mark.at))
+        for participant_id, start in since.items():
+            out[participant_id].append(PresenceInterval(start, until))
+        return out
+
+
+def replay(events: Iterable[Event], session_id: str = "") -> SessionState:
+    """The state a journal adds up to."""
+    state = SessionState(session_id=session_id)
+    for event in events:
+        state.apply(event)
+    return state
+
+
+# -- the guard ---------------------------------------------------------------------------
+
+
+class SessionError(ValueError):
+    """The guard refused an action; the message says why, in words for the coach."""
+
+
+class UnknownParticipant(SessionError):
+    pass
+
+
+class UnknownTopic(SessionError):
+    pass
+
+
+class UnknownAlert(SessionError):
+    pass
+
+
+class AlreadyAcknowledged(SessionError):
+    pass
+
+
+class SessionClosed(SessionError):
+    pass
+
+
+class Guard:
+    """Judges input against the agreement and returns the events to record.
+
+    Every method applies its events to :attr:`state` before returning them; the caller's job
+    is only to record them, in order. See the module docstring.
+
+    Alerts are not repeated: while an alert for a topic and the same set of uncleared people is
+    unacknowledged, the same situation raises nothing new. People who gave verbal consent to an
+    alert on a topic count as cleared for that topic for the rest of the session (the coach
+    still owes their written consent), and phrases muted as false alarms stop counting.
+    """
+
+    def __init__(self, agreement: Agreement, state: SessionState | None = None) -> None:
+        self.agreement = agreement
+        self.state = state if state is not None else SessionState(client_id=agreement.client_id)
+
+    @classmethod
+    def resume(cls, agreement: Agreement, events: Iterable[Event], session_id: str = "") -> Guard:
+        """A guard for a session already under way, rebuilt from its journal."""
+        return cls(agreement, replay(events, session_id))
+
+    # ---------------------------------------------------------------- helpers
+    def _push(self, out: list[Event], event: Event) -> None:
+        self.state.apply(event)
+        out.append(event)
+
+    def _require_open(self) -> None:
+        if self.state.ended:
+            raise SessionClosed("the session has ended")
+
+    def _known(self, participant_id: str) -> Participant | None:
+        return self.agreement.participant(participant_id) or self.state.guests.get(participant_id)
+
+    def person(self, participant_id: str) -> Participant:
+        """The party or guest with this id; an id nobody knows is judged as a guest."""
+        known = self._known(participant_id)
+        if known is not None:
+            return known
+        return Participant(name=participant_id, role=Role.GUEST, id=participant_id)
+
+    def present_people(self) -> list[Participant]:
+        return [self.person(pid) for pid in self.state.present]
+
+    def _topic_order(self, topic_ids: Iterable[str]) -> list[str]:
+        rank = {t.id: i for i, t in enumerate(self.agreement.terms.topics)}
+        return sorted(set(topic_ids), key=lambda tid: (rank.get(tid, len(rank)), tid))
+
+    def _is_repeat(self, topic_id: str, uncleared: frozenset[str]) -> bool:
+        return any(
+            a.topic_id == topic_id and frozenset(a.uncleared) == uncleared
+            for a in self.state.unacknowledged()
+        )
+
+    def _raise_alerts(
+        self,
+        out: list[Event],
+        decisions: Sequence[PolicyDecision],
+        now: datetime,
+        *,
+        phrases: dict[str, str] | None = None,
+        joined: Participant | None = None,
+    ) -> None:
+        for decision in decisions:
+            cleared_now = self.state.verbally_cleared(decision.topic_id)
+            people = [u for u in decision.uncleared if u.participant_id not in cleared_now]
+            ids = [u.participant_id for u in people]
+            if not people or (joined is not None and joined.id not in ids):
+                continue
+            if self._is_repeat(decision.topic_id, frozenset(ids)):
+                continue
+            phrase = (phrases or {}).get(decision.topic_id, "")
+            match decision.trigger:
+                case Trigger.PERSON_JOINED:
+                    who = joined.name if joined is not None else "someone"
+                    lead = f"{who} joined while {decision.topic_name} is active"
+                case Trigger.TOPIC_ACTIVE:
+                    lead = f"{decision.topic_name} marked active"
+                case _:
+                    said = f' ("{phrase}")' if phrase else ""
+                    lead = f"{decision.topic_name} came up{said}"
+            listed = "; ".join(f"{u.name} ({u.reason})" for u in people)
+            reason = f"{lead} with uncleared people present: {listed}"
+            self._push(
+                out,
+                AlertRaised(
+                    at=now,
+                    topic_id=decision.topic_id,
+                    topic_name=decision.topic_name,
+                    uncleared=ids,
+                    reason=reason,
+                    phrase=phrase,
+                ),
+            )
+
+    def _joined(self, out: list[Event], person: Participant, now: datetime) -> None:
+        """Alerts for a person who just arrived, against the recently active topics."""
+        topics = self._topic_order(self.state.recently_active(now))
+        decisions = evaluate(
+            self.agreement, self.present_people(), topics, now.date(), Trigger.PERSON_JOINED
+        )
+        self._raise_alerts(out, decisions, now, joined=person)
+
+    # ---------------------------------------------------------------- actions
+    def start(self, now: datetime, present: Iterable[str] = ()) -> list[Event]:
+        """A SessionStarted for these parties. (If the store already wrote it, use resume.)"""
+        if self.state.started_at is not None:
+            raise SessionError("the session has already started")
+        ids = list(dict.fromkeys(present))
+        for participant_id in ids:
+            if self._known(participant_id) is None:
+                raise UnknownParticipant(f"no party with id {participant_id!r} on the agreement")
+        out: list[Event] = []
+        event = SessionStarted(
+            at=now,
+            client_id=self.agreement.client_id,
+            terms_version=self.agreement.terms.version,
+            present=ids,
+        )
+        self._push(out, event)
+        return out
+
+    def set_presence(
+        self,
+        participant_id: str,
+        present: bool,
+        now: datetime,
+        source: PresenceSource = PresenceSource.KEY,
+    ) -> list[Event]:
+        """Mark a known party or guest in or out; nothing if that is already so."""
+        self._require_open()
+        person = self._known(participant_id)
+        if person is None:
+            raise UnknownParticipant(f"no party or guest with id {participant_id!r}")
+        if (participant_id in self.state.present) == present:
+            return []
+        out: list[Event] = []
+        self._push(out, PresenceChanged(now, participant_id, present, source))
+        if present:
+            self._joined(out, person, now)
+        return out
+
+    def toggle_presence(
+        self, participant_id: str, now: datetime, source: PresenceSource = PresenceSource.KEY
+    ) -> list[Event]:
+        """In if out, out if in. Joining may raise alerts (trigger "person joined")."""
+        joining = participant_id not in self.state.present
+        return self.set_presence(participant_id, joining, now, source)
+
+    def add_guest(
+        self, name: str, now: datetime, source: PresenceSource = PresenceSource.KEY
+    ) -> list[Event]:
+        """An unlisted person arrived: GuestJoined, and alerts for any recently active topic."""
+        self._require_open()
+        name = " ".join(name.split())
+        if not name:
+            raise SessionError("a guest needs a name (e.g. 'visitor')")
+        guest = Participant(name=name, role=Role.GUEST, added_on=now.date())
+        out: list[Event] = []
+        self._push(out, GuestJoined(now, guest, source))
+        self._joined(out, guest, now)
+        return out
+
+    def resolve_speaker(self, label: str) -> Participant | None:
+        """The party or guest a transcript label names (name or alias, compared folded).
+
+        Returns None for an unknown or empty label, or when it names more than one person and
+        ending past involvements does not settle it.
+        """
+        key = fold(label)
+        if not key:
+            return None
+        people = [*self.agreement.participants, *self.state.guests.values()]
+        matches = [p for p in people if key in {fold(x) for x in p.labels}]
+        if len(matches) > 1:
+            matches = [p for p in matches if p.ended_on is None]
+        return matches[0] if len(matches) == 1 else None
+
+    def observe_line(
+        self,
+        text: str,
+        now: datetime,
+        source: TopicSource,
+        hits: Iterable[TopicHit],
+        speaker: str = "",
+        cue_time: str = "",
+    ) -> list[Event]:
+        """A line was typed or transcribed, with its topic hits already found.
+
+        A speaker who resolves to a party not marked present is marked present first (source
+        SPEECH): whoever speaks is in the room. Then one TopicDetected per topic (its first hit
+        on the line; muted phrases ignored), then an alert per topic someone present may not
+        hear, unless it would repeat an unacknowledged one.
+        """
+        self._require_open()
+        out: list[Event] = []
+        speaking = self.resolve_speaker(speaker) if speaker else None
+        if speaking is not None and speaking.id not in self.state.present:
+            out += self.set_presence(speaking.id, True, now, PresenceSource.SPEECH)
+
+        muted = {fold(p) for p in self.agreement.muted_phrases} | self.state.muted_phrases()
+        first_hit: dict[str, TopicHit] = {}
+        for hit in hits:
+            if fold(hit.phrase) not in muted:
+                first_hit.setdefault(hit.topic_id, hit)
+        for topic_id, hit in first_hit.items():
+            detected = TopicDetected(
+                at=now,
+                topic_id=topic_id,
+                phrase=hit.phrase,
+                source=source,
+                line=text,
+                speaker=speaker,
+                start=hit.start,
+                end=hit.end,
+                cue_time=cue_time,
+            )
+            self._push(out, detected)
+
+        decisions = evaluate(
+            self.agreement, self.present_people(), first_hit, now.date(), Trigger.TOPIC_DETECTED
+        )
+        phrases = {tid: hit.phrase for tid, hit in first_hit.items()}
+        self._raise_alerts(out, decisions, now, phrases=phrases)
+        return out
+
+    def add_note(
+        self, text: str, now: datetime, *, private: bool = False, shareable: bool = False
+    ) -> list[Event]:
+        """Record a note. (Scan it for topics with observe_line; this only keeps the note.)"""
+        self._require_open()
+        out: list[Event] = []
+        self._push(out, NoteAdded(now, text, private, shareable))
+        return out
+
+    def mark_topic(self, topic_id: str, active: bool, now: datetime) -> list[Event]:
+        """The coach marks a private topic as under discussion (or closes it)."""
+        self._require_open()
+        if self.agreement.terms.topic(topic_id) is None:
+            raise UnknownTopic(f"no private topic with id {topic_id!r} in the current terms")
+        if (topic_id in self.state.marked_topics) == active:
+            return []
+        out: list[Event] = []
+        self._push(out, TopicMarked(now, topic_id, active))
+        if active:
+            decisions = evaluate(
+                self.agreement, self.present_people(), [topic_id], now.date(), Trigger.TOPIC_ACTIVE
+            )
+            self._raise_alerts(out, decisions, now)
+        return out
+
+    def acknowledge(
+        self,
+        alert_id: str,
+        action: AckAction,
+        now: datetime,
+        note: str = "",
+        mute_phrase: str = "",
+    ) -> list[Event]:
+        """Record how the coach handled an alert. Allowed after the session has ended."""
+        alert = self.state.alerts.get(alert_id)
+        if alert is None:
+            raise UnknownAlert(f"no alert with id {alert_id!r} in this session")
+        earlier = self.state.acknowledgements.get(alert_id)
+        if earlier is not None:
+            raise AlreadyAcknowledged(
+                f"alert on {alert.topic_name} was already handled: {earlier.action.value}"
+            )
+        if mute_phrase and action is not AckAction.FALSE_ALARM:
+            raise SessionError("only a false alarm can mute a phrase")
+        out: list[Event] = []
+        self._push(out, AlertAcknowledged(now, alert_id, action, note, mute_phrase))
+        return out
+
+    def set_discreet(self, on: bool, now: datetime) -> list[Event]:
+        self._require_open()
+        if self.state.discreet == on:
+            return []
+        out: list[Event] = []
+        self._push(out, DiscreetModeChanged(now, on))
+        return out
+
+    def end(self, now: datetime) -> list[Event]:
+        self._require_open()
+        out: list[Event] = []
+        self._push(out, SessionEnded(now))
+        return out
+
+
+# -- summary -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PersonPresence:
+    participant_id: str
+    name: str
+    role: Role
+    intervals: tuple[PresenceInterval, ...]
+
+    @property
+    def total(self) -> timedelta | None:
+        """Time in the room; None while any interval is still open."""
+        if any(i.end is None for i in self.intervals):
+            return None
+        return sum((i.end - i.start for i in self.intervals if i.end), timedelta())
+
+
+@dataclass(frozen=True, slots=True)
+class AlertOutcome:
+    alert: AlertRaised
+    handled: str  # how the coach handled it, or "unhandled"
+    acknowledgement: AlertAcknowledged | None
+
+    @property
+    def is_handled(self) -> bool:
+        return self.acknowledgement is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    session_id: str
+    client_id: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    duration: timedelta | None  # None until the session has both started and ended
+    presence: tuple[PersonPresence, ...]
+    alerts: tuple[AlertOutcome, ...]
+    notes: int
+
+    @property
+    def unhandled(self) -> int:
+        return sum(1 for a in self.alerts if not a.is_handled)
+
+
+def _handled(ack: AlertAcknowledged | None) -> str:
+    if ack is None:
+        return "unhandled"
+    text = ack.action.value
+    if ack.note:
+        text += f": {ack.note}"
+    if ack.mute_phrase:
+        text += f' (muted "{ack.mute_phrase}")'
+    return text
+
+
+def summarise(state: SessionState, agreement: Agreement) -> SessionSummary:
+    """Duration, who was in the room when, and every alert with how it was handled."""
+    duration = None
+    if state.started_at is not None and state.ended_at is not None:
+        duration = state.ended_at - state.started_at
+
+    intervals = state.intervals(until=state.ended_at)
+    order = [p.id for p in agreement.participants] + list(state.guests)
+    order += [pid for pid in intervals if pid not in order]
+    presence = []
+    for participant_id in order:
+        if participant_id not in intervals:
+            continue
+        person = agreement.participant(participant_id) or state.guests.get(participant_id)
+        name = person.name if person is not None else participant_id
+        role = person.role if person is not None else Role.GUEST
+        presence.append(
+            PersonPresence(participant_id, name, role, tuple(intervals[participant_id]))
+        )
+
+    alerts = tuple(
+        AlertOutcome(alert, _handled(ack), ack)
+        for alert in sorted(state.alerts.values(), key=lambda a: a.at)
+        for ack in [state.acknowledgements.get(alert.id)]
+    )
+    return SessionSummary(
+        session_id=state.session_id,
+        client_id=state.client_id,
+        started_at=state.started_at,
+        ended_at=state.ended_at,
+        duration=duration,
+        presence=tuple(presence),
+        alerts=alerts,
+        notes=state.note_count,
+    )
+
+
+__all__ = [
+    "RECENT_WINDOW",
+    "AlertOutcome",
+    "AlreadyAcknowledged",
+    "Guard",
+    "PersonPresence",
+    "PresenceInterval",
+    "PresenceMark",
+    "SessionClosed",
+    "SessionError",
+    "SessionState",
+    "SessionSummary",
+    "TopicHit",
+    "UnknownAlert",
+    "UnknownParticipant",
+    "UnknownTopic",
+    "fold",
+    "replay",
+    "summarise",
+]
