@@ -29,6 +29,7 @@ confidentiality guard a spoken word that is dropped is worse than one that is sh
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,13 +61,21 @@ class Utterance:
 
 # --- times ----------------------------------------------------------------------------------
 
-_TIME = r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}"
+_TIME = r"(?:[0-9]+:)?[0-9]{1,2}:[0-9]{1,2}[.,][0-9]{1,3}"
 _TIMING_RE = re.compile(rf"[ \t]*({_TIME})[ \t]*-->[ \t]*({_TIME})(?:[ \t]|$)")
-_TIME_PARTS_RE = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?")
+_TIME_PARTS_RE = re.compile(r"(?:([0-9]+):)?([0-9]{1,2}):([0-9]{1,2})(?:[.,]([0-9]{1,3}))?")
 
 
 def _normalise_time(raw: str, *, need_hours_or_fraction: bool = False) -> str:
     """``1:02,5`` -> ``00:01:02.500``. Anything that is not a time comes back as written."""
+    if (
+        len(raw) == 12
+        and raw[2] == raw[5] == ":"
+        and raw[8] == "."
+        and raw.isascii()
+        and raw.replace(":", "").replace(".", "").isdecimal()
+    ):
+        return raw  # already "00:01:02.500", the usual case
     match = _TIME_PARTS_RE.fullmatch(raw)
     if match is None:
         return raw
@@ -140,7 +149,7 @@ _VTT_TAG_RE = re.compile(
     r"<(/?)(v|c|i|b|u|lang|ruby|rt)((?:\.[^\s<>.]*)*)(?:[ \t]+([^<>]*))?>|<\d[\d:.]*>",
 )
 _SRT_TAG_RE = re.compile(r"</?(?:i|b|u|s|font)(?:[ \t][^<>]*)?>|\{\\[^{}]*\}", re.IGNORECASE)
-_ENTITY_RE = re.compile(r"&(amp|lt|gt|nbsp|lrm|rlm|quot|apos|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+_ENTITY_RE = re.compile(r"&(amp|lt|gt|nbsp|lrm|rlm|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _ENTITIES = {
     "amp": "&",
     "lt": "<",
@@ -165,8 +174,48 @@ def _decode_entities(text: str) -> str:
     return _ENTITY_RE.sub(_entity, text) if "&" in text else text
 
 
+def _one_voice_segment(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]] | None:
+    """The common cue shapes, quickly: no voice, or one voice around the whole text.
+
+    None when the cue is anything else (several voices, text after ``</v>``); the general
+    walk in :func:`_vtt_segments` handles those and gives the same answer for these.
+    """
+    speaker = ""
+    head = lines[0][1]
+    if len(lines) == 1:
+        voices = head.count("<v")
+        ends = head.count("</v")
+    else:
+        joined = "\n".join(line for _, line in lines)
+        voices, ends = joined.count("<v"), joined.count("</v")
+    if voices > 1 or ends > 1:
+        return None
+    if voices:
+        tag = _VTT_TAG_RE.match(head.lstrip())
+        if tag is None or tag.group(2) != "v" or tag.group(1):
+            return None
+        if ends and not lines[-1][1].rstrip().endswith("</v>"):
+            return None
+        speaker = _decode_entities((tag.group(4) or "").strip())
+    elif ends:
+        return None
+    parts: list[str] = []
+    first_line = 0
+    for line_no, line in lines:
+        if "<" in line:
+            line = _VTT_TAG_RE.sub("", line)
+        text = _decode_entities(line).strip()
+        if text:
+            parts.append(text)
+            first_line = first_line or line_no
+    return [(speaker, " ".join(parts), first_line)] if parts else []
+
+
 def _vtt_segments(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
     """``(speaker, text, line_no)`` for each voice span in a WebVTT cue's text lines."""
+    simple = _one_voice_segment(lines)
+    if simple is not None:
+        return simple
     done: list[tuple[str, str, int]] = []
     speaker = ""
     parts: list[str] = []  # the current voice's text, one entry per source line
@@ -246,7 +295,7 @@ def _decide_format(non_blank: list[str]) -> TranscriptFormat | None:
     if first.startswith("WEBVTT"):
         return TranscriptFormat.WEBVTT
     timing = first
-    if first.isdigit():
+    if first.isdecimal():
         if len(non_blank) < 2:
             return None
         timing = non_blank[1]
@@ -341,7 +390,7 @@ class TranscriptParser:
         self._pending = ""
         out = self._take_lines([pending]) if pending else []
         if self._fmt is None and self._undecided:
-            self._fmt = _decide_format([t for _, t in self._undecided if t.strip()])
+            self._fmt = _decide_format([line for _, line in self._undecided[:2]])
             self._fmt = self._fmt or TranscriptFormat.PLAIN
             out.extend(self._replay_undecided())
         out.extend(self._close_block())
@@ -353,28 +402,34 @@ class TranscriptParser:
         first_no = self._line_no + 1
         self._line_no += len(lines)
         if self._fmt is None:
-            self._undecided.extend(zip(range(first_no, first_no + len(lines)), lines, strict=True))
-            non_blank = [t for _, t in self._undecided if t.strip()][:2]
-            self._fmt = _decide_format(non_blank)
-            return self._replay_undecided() if self._fmt is not None else []
-        return self._dispatch(first_no, lines)
+            # Blank lines before the format is known separate nothing yet: drop them.
+            for i, line in enumerate(lines):
+                if not line or line.isspace():
+                    continue
+                self._undecided.append((first_no + i, line))
+                self._fmt = _decide_format([held for _, held in self._undecided])
+                if self._fmt is not None:
+                    out = self._replay_undecided()
+                    return out + self._dispatch(enumerate(lines[i + 1 :], first_no + i + 1))
+            return []
+        return self._dispatch(enumerate(lines, first_no))
 
     def _replay_undecided(self) -> list[Utterance]:
         held, self._undecided = self._undecided, []
         if not held:
             return []
-        return self._dispatch(held[0][0], [t for _, t in held])
+        return self._dispatch(held)
 
-    def _dispatch(self, first_no: int, lines: list[str]) -> list[Utterance]:
+    def _dispatch(self, numbered: Iterable[tuple[int, str]]) -> list[Utterance]:
         out: list[Utterance] = []
         if self._fmt is TranscriptFormat.PLAIN:
-            for line_no, line in enumerate(lines, first_no):
+            for line_no, line in numbered:
                 utterance = _plain_utterance(line, line_no)
                 if utterance is not None:
                     out.append(utterance)
             return out
         block = self._block
-        for line_no, line in enumerate(lines, first_no):
+        for line_no, line in numbered:
             if line and not line.isspace():
                 block.append((line_no, line))
             elif block:
@@ -388,37 +443,41 @@ class TranscriptParser:
             return []
         fmt = self._fmt or TranscriptFormat.PLAIN
         first_block, self._first_block = self._first_block, False
-        timings = [i for i, (_, t) in enumerate(block) if "-->" in t and _timing_start(t)]
+        timings: list[tuple[int, str]] = []  # (index in block, normalised start) per timing line
+        for i, (_, line) in enumerate(block):
+            if "-->" in line and (start_time := _timing_start(line)) is not None:
+                timings.append((i, start_time))
         if fmt is TranscriptFormat.WEBVTT:
             head = block[0][1]
             if first_block and head.startswith("WEBVTT"):
                 # The header and its metadata lines; a cue written straight after it still counts.
                 if not timings:
                     return []
-                start = max(timings[0] - 1, 1)
+                start = max(timings[0][0] - 1, 1)
                 block = block[start:]
-                timings = [i - start for i in timings]
-            elif _is_skipped_vtt_block(head):
+                timings = [(i - start, t) for i, t in timings]
+            elif head[0] in "NSR" and _is_skipped_vtt_block(head):
                 return []
         return self._cues_in(fmt, block, timings)
 
     def _cues_in(
-        self, fmt: TranscriptFormat, block: list[tuple[int, str]], timings: list[int]
+        self, fmt: TranscriptFormat, block: list[tuple[int, str]], timings: list[tuple[int, str]]
     ) -> list[Utterance]:
         """Cues in one blank-line-separated block: usually one, more when blank lines are missing."""
         if not timings:
             return _cue_utterances(fmt, self._last_cue_time, block)  # stray text
         out: list[Utterance] = []
-        first = timings[0]
+        first = timings[0][0]
         if first > 0:
-            has_id = fmt is TranscriptFormat.WEBVTT or block[first - 1][1].strip().isdigit()
+            has_id = fmt is TranscriptFormat.WEBVTT or block[first - 1][1].strip().isdecimal()
             stray = block[: first - 1] if has_id else block[:first]
-            out.extend(_cue_utterances(fmt, self._last_cue_time, stray))
-        for n, t in enumerate(timings):
-            end = timings[n + 1] if n + 1 < len(timings) else len(block)
-            if end < len(block) and end - 1 > t and block[end - 1][1].strip().isdigit():
+            if stray:
+                out.extend(_cue_utterances(fmt, self._last_cue_time, stray))
+        for n, (t, start_time) in enumerate(timings):
+            end = timings[n + 1][0] if n + 1 < len(timings) else len(block)
+            if end < len(block) and end - 1 > t and block[end - 1][1].strip().isdecimal():
                 end -= 1  # that line is the next cue's number
-            self._last_cue_time = _timing_start(block[t][1]) or ""
+            self._last_cue_time = start_time
             out.extend(_cue_utterances(fmt, self._last_cue_time, block[t + 1 : end]))
         return out
 
