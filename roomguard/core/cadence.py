@@ -16,7 +16,6 @@ must produce a date within :data:`HORIZON_YEARS` of wherever they are asked for 
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrule, rrulestr
 from dateutil.tz import tzlocal
 
+from roomguard.core.dates import MONTH_NAMES
 from roomguard.core.models import Agreement, Cadence, CadenceKind, ConsentRecord
 
 MIN_INTERVAL = 1
@@ -182,7 +182,7 @@ def _compile_rrule(text: str, anchor: date) -> rrule:
     if month_days and not any(
         abs(day) <= _LONGEST_MONTH[month - 1] for month in months for day in month_days
     ):
-        names = " or ".join(calendar.month_name[m] for m in months)
+        names = " or ".join(MONTH_NAMES[m - 1] for m in months)
         days = " or ".join(str(d) for d in month_days)
         raise CadenceError(f"RRULE {body!r} never occurs: there is no day {days} in {names}.")
 

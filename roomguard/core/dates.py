@@ -38,8 +38,8 @@ LATEST_YEAR = 2199
 
 EXAMPLES = "e.g. 2026-12-03, 3 Dec 2026, 3/12/2026, +2w or in 3 months"
 
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_NAMES = (
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -100,7 +100,7 @@ def describe_date(d: date) -> str:
 
     Independent of the process locale, so screens and tests read the same everywhere.
     """
-    return f"{_WEEKDAY_NAMES[d.weekday()][:3]} {d.day} {_MONTH_NAMES[d.month - 1][:3]} {d.year}"
+    return f"{WEEKDAY_NAMES[d.weekday()][:3]} {d.day} {MONTH_NAMES[d.month - 1][:3]} {d.year}"
 
 
 def parse_date_input(text: str, today: date, dayfirst: bool = True) -> date:
@@ -233,7 +233,7 @@ def _date_problem(year: int, month: int, day: int) -> str | None:
         return f"there is no year {year}"
     length = calendar.monthrange(year, month)[1]
     if not 1 <= day <= length:
-        return f"{_MONTH_NAMES[month - 1]} {year} has {length} days, so there is no day {day}"
+        return f"{MONTH_NAMES[month - 1]} {year} has {length} days, so there is no day {day}"
     return None
 
 
@@ -299,7 +299,7 @@ def _parse_with_month_name(raw: str, words: list[str], today: date, dayfirst: bo
         weekday = _PARSER_INFO.weekday(word)
         if weekday is not None and weekday != value.weekday():
             raise DateInputError(
-                f"{raw!r}: {describe_date(value)[4:]} is a {_WEEKDAY_NAMES[value.weekday()]}, "
-                f"not a {_WEEKDAY_NAMES[weekday]}."
+                f"{raw!r}: {describe_date(value)[4:]} is a {WEEKDAY_NAMES[value.weekday()]}, "
+                f"not a {WEEKDAY_NAMES[weekday]}."
             )
     return value
