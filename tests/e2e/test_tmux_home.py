@@ -1,0 +1,44 @@
+"""End to end: the installed console script in a real terminal."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.tmux import Tmux, require_tmux
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    require_tmux()
+    term = Tmux(tmp_path)
+    yield term
+    term.kill()
+
+
+def test_demo_home_then_quit_leaves_private_files(tmux: Tmux, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    tmux.start(["--db", str(store), "--demo"])
+    screen = tmux.wait_for("Priya Raman")
+    assert "Recent sessions" in screen and "Check-ins:" in screen
+    tmux.wait_for("overdue")
+    tmux.send("q")
+    assert tmux.wait_for_exit() == 0
+    assert stat.S_IMODE(store.stat().st_mode) == 0o700
+    for path in store.rglob("*"):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), f"{path} has mode {oct(mode)}"
+
+
+def test_store_from_environment(tmux: Tmux, tmp_path: Path) -> None:
+    store = tmp_path / "env-store"
+    tmux.start(["--demo"], env={"ROOMGUARD_DB": str(store)})
+    tmux.wait_for("Sofia Alvarez")
+    tmux.send("q")
+    assert tmux.wait_for_exit() == 0
+    assert (store / "practice.json").exists()

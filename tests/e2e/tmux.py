@@ -1,0 +1,77 @@
+"""Drive the installed ``roomguard`` console script in a real terminal (tmux)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).with_name("roomguard")
+
+
+def require_tmux() -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    if not SCRIPT.exists():
+        pytest.skip(f"console script not installed at {SCRIPT}")
+
+
+class Tmux:
+    """One private tmux server (its own socket) running one command in a fixed-size pane."""
+
+    def __init__(self, tmp: Path, width: int = 120, height: int = 36) -> None:
+        self.socket = f"rg-{uuid.uuid4().hex[:8]}"
+        self.width, self.height = width, height
+        self.status_file = tmp / f"{self.socket}.status"
+
+    def _tmux(self, *args: str) -> str:
+        out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
+                             check=False, timeout=10)
+        return out.stdout
+
+    def start(self, args: list[str], env: dict[str, str] | None = None) -> None:
+        exports = " ".join(f"{k}={_quote(v)}" for k, v in (env or {}).items())
+        command = " ".join(_quote(a) for a in [str(SCRIPT), *args])
+        shell = f"env TERM=xterm-256color {exports} {command}; echo $? > {_quote(str(self.status_file))}"
+        subprocess.run(
+            ["tmux", "-L", self.socket, "new-session", "-d", "-s", "rg",
+             "-x", str(self.width), "-y", str(self.height), shell],
+            check=True, timeout=10, env={**os.environ, "TMUX": ""},
+        )
+
+    def send(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", "rg", *keys)
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", "rg")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} did not appear within {timeout}s; screen:\n{screen}")
+
+    def wait_for_exit(self, timeout: float = 15.0) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.status_file.exists() and self.status_file.read_text().strip():
+                return int(self.status_file.read_text())
+            time.sleep(0.1)
+        raise AssertionError(f"roomguard did not exit; screen:\n{self.screen()}")
+
+    def kill(self) -> None:
+        self._tmux("kill-server")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
