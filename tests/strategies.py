@@ -272,7 +272,7 @@ def terms(
     participant_ids: list[str] | None = None,
 ) -> Terms:
     """Terms whose scopes name its own topics (and *participant_ids* when given)."""
-    topics = draw(_unique_by_id(private_topics(), max_size=4))
+    topics = draw(_unique_by_id(private_topics(), max_size=3))
     topic_ids = [t.id for t in topics]
     scopes = (
         draw(
@@ -344,9 +344,9 @@ def todos(draw: st.DrawFn, participant_ids: list[str] | None = None) -> Todo:
 @st.composite
 def agreements(draw: st.DrawFn, client_id: str | None = None) -> Agreement:
     """A coherent agreement: every reference points at one of its own parties or topics."""
-    people = draw(_unique_by_id(participants(), max_size=5))
+    people = draw(_unique_by_id(participants(), max_size=4))
     pids = [p.id for p in people]
-    version = draw(st.integers(1, 6))
+    version = draw(st.integers(1, 3))
     history = [draw(terms(version=v, participant_ids=pids or None)) for v in range(1, version)]
     current = draw(terms(version=version, participant_ids=pids or None))
     versions = list(range(1, version + 1))
@@ -356,13 +356,13 @@ def agreements(draw: st.DrawFn, client_id: str | None = None) -> Agreement:
         terms=current,
         history=history,
         consents=draw(
-            _unique_by_id(consent_records(participant_ids=pids or None, versions=versions), 6)
+            _unique_by_id(consent_records(participant_ids=pids or None, versions=versions), 4)
         ),
         cadence=draw(cadences()),
         next_review=draw(_optional(dates())),
-        reviews=draw(_unique_by_id(reviews(participant_ids=pids or None), 3)),
+        reviews=draw(_unique_by_id(reviews(participant_ids=pids or None), 2)),
         muted_phrases=draw(st.lists(hostile_text(), max_size=4)),
-        todos=draw(_unique_by_id(todos(participant_ids=pids or None), 3)),
+        todos=draw(_unique_by_id(todos(participant_ids=pids or None), 2)),
         id=draw(ids()),
     )
 
