@@ -117,7 +117,7 @@ def _check(cadence: Cadence, anchor: date | None) -> None:
         return
     if cadence.kind not in (CadenceKind.WEEKS, CadenceKind.MONTHS):
         raise CadenceError(f"Unknown cadence kind {cadence.kind!r}; use weeks, months or rrule.")
-    _check_interval(cadence.interval, cadence.kind.value)
+    _check_interval(cadence.interval, str(cadence.kind))
 
 
 def _check_interval(interval: object, unit: str) -> None:
