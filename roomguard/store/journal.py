@@ -11,7 +11,6 @@ cuts such a tail off so new lines follow the last good one.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import zlib
 from collections.abc import Iterator
@@ -86,16 +85,20 @@ class EventJournal:
             raise StoreReadOnly(self.path)
         existed = self.path.exists()
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
-        if existed:
-            raw = os.pread(fd, os.fstat(fd).st_size, 0)
-            _, good = scan(raw)
-            if good < len(raw):
-                self.torn_bytes = len(raw) - good
-                os.ftruncate(fd, good)
+        try:
+            if existed:
+                raw = os.pread(fd, os.fstat(fd).st_size, 0)
+                _, good = scan(raw)
+                if good < len(raw):
+                    self.torn_bytes = len(raw) - good
+                    os.ftruncate(fd, good)
+                    os.fsync(fd)
+            else:
                 os.fsync(fd)
-        else:
-            os.fsync(fd)
-            fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
+        except OSError:
+            os.close(fd)
+            raise
         self._fd = fd
         return fd
 
@@ -112,8 +115,12 @@ class EventJournal:
                 os.fsync(fd)
             except OSError:
                 # Leave no partial line behind: a later append must not follow garbage.
-                with contextlib.suppress(OSError):
+                try:
                     os.ftruncate(fd, start)
+                except OSError:
+                    # Cannot cut it now: drop the descriptor, so the next append reopens the
+                    # file, and scans and cuts the torn tail before writing after it.
+                    self.close()
                 raise
         except OSError as exc:
             raise WriteFailed(self.path, exc) from exc
