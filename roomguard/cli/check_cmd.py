@@ -1,0 +1,102 @@
+"""``roomguard check TRANSCRIPT --client NAME``: audit a finished transcript against an agreement.
+
+Exit status: 0 no alerts, 1 alerts found, 2 an error (unknown client or person, unreadable file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from roomguard.cli import exit_codes
+from roomguard.cli.common import CommandError, guarded, opened_store
+from roomguard.core.text import printable
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="audit a transcript against a client's agreement",
+        description=(
+            "Replay a transcript (plain 'Name: text', WebVTT or SubRip) against the client's "
+            "stored agreement and print every alert. Exit 0: no alerts; 1: alerts; 2: error."
+        ),
+    )
+    parser.add_argument("transcript", metavar="TRANSCRIPT", help="transcript file, or - for stdin")
+    parser.add_argument("--client", required=True, metavar="NAME", help="client name or prefix")
+    parser.add_argument(
+        "--present", action="append", default=[], metavar="NAME",
+        help="someone in the room from the start (repeatable); speakers join as they talk",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--transcript-format", choices=("plain", "webvtt", "srt"), default=None,
+        help="skip format detection",
+    )
+    parser.set_defaults(handler=guarded(run))
+
+
+def run(args: argparse.Namespace) -> int:
+    from roomguard.core.audit import audit_transcript
+    from roomguard.core.session import Guard
+    from roomguard.core.transcript import TranscriptFormat
+    from roomguard.follow import read_whole
+
+    with opened_store(args, readonly=True) as store:
+        client = store.find_client(args.client)
+        agreement = store.agreement(client.id)
+    if agreement is None:
+        raise CommandError(f"{client.name} has no agreement yet")
+    resolver = Guard(agreement)
+    present = []
+    for name in args.present:
+        person = resolver.resolve_speaker(name)
+        if person is None:
+            known = ", ".join(p.name for p in agreement.participants)
+            raise CommandError(f"--present {name!r} is not a party to {client.name}'s agreement "
+                               f"(parties: {known})")
+        present.append(person.id)
+    fmt = TranscriptFormat(args.transcript_format) if args.transcript_format else None
+    utterances = read_whole(args.transcript, fmt)
+    result = audit_transcript(agreement, utterances, present, datetime.now().replace(microsecond=0))
+    if args.format == "json":
+        json.dump(
+            {
+                "client": client.name,
+                "lines": result.lines,
+                "alerts": [
+                    {
+                        "cue_time": f.utterance.cue_time,
+                        "line_no": f.utterance.line_no,
+                        "speaker": f.utterance.speaker,
+                        "topic": f.alert.topic_name,
+                        "phrase": f.alert.phrase,
+                        "present": list(f.present),
+                        "uncleared": list(f.uncleared),
+                        "reason": f.alert.reason,
+                        "line": f.utterance.text,
+                    }
+                    for f in result.findings
+                ],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+    else:
+        for f in result.findings:
+            where = f.utterance.cue_time or f"line {f.utterance.line_no}"
+            speaker = printable(f.utterance.speaker or "-", 60)
+            print(f"{where}  {speaker}: {printable(f.utterance.text, 200)}")
+            print(f"    topic: {printable(f.alert.topic_name, 80)}"
+                  + (f"  phrase: {printable(f.alert.phrase, 80)}" if f.alert.phrase else ""))
+            print(f"    present: {printable(', '.join(f.present), 300)}")
+            print(f"    not cleared: {printable(', '.join(f.uncleared), 300)}")
+        summary = f"{len(result.findings)} alert(s) in {result.lines} line(s)"
+        print(summary if result.findings else f"No alerts in {result.lines} line(s).",
+              file=sys.stderr if not result.findings else sys.stdout)
+    return exit_codes.ALERTS if result.findings else exit_codes.OK
