@@ -1,0 +1,74 @@
+"""Check-ins as an iCalendar file, so agreement reviews land in the coach's calendar.
+
+One all-day VEVENT per scheduled review. Its UID depends only on the agreement
+(``<agreement id>-review@roomguard``), so importing a newer export updates the event instead
+of adding a second one. The due date is a DATE (no time, no zone): a review is due on a day,
+and a calendar shows it on that day wherever the coach is, DST or not.
+
+Pure: the caller passes the rows and the export time (DTSTAMP).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from roomguard.core.checkins import CheckinRow
+from roomguard.core.text import printable
+
+PRODID = "-//Roomguard//Check-ins//EN"
+CALENDAR_NAME = "Roomguard check-ins"
+
+
+def event_uid(agreement_id: str) -> str:
+    """The UID of an agreement's review event; the same in every export."""
+    return f"{agreement_id}-review@roomguard"
+
+
+def _clean(text: str) -> str:
+    # iCalendar text may not hold control characters; show them as symbols, like the screens do.
+    return printable(text, limit=None)
+
+
+def review_event(row: CheckinRow, stamp: datetime) -> Event:
+    """The calendar event for one row; the row must have a due date."""
+    if row.due_on is None:
+        raise ValueError(f"agreement {row.agreement_id} has no review date")
+    event = Event()
+    event.add("uid", event_uid(row.agreement_id))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", row.due_on)
+    event.add("dtend", row.due_on + timedelta(days=1))
+    event.add("summary", _clean(f"Review agreement: {row.client_name}"))
+    lines = [_clean(reason) for reason in row.reasons] or ["scheduled review"]
+    lines.append(f"Cadence: {_clean(row.cadence)}")
+    event.add("description", "\n".join(lines))
+    event.add("categories", ["Roomguard"])
+    event.add("transp", "TRANSPARENT")  # a reminder, not a meeting: don't block the day
+    return event
+
+
+def checkins_calendar(rows: Iterable[CheckinRow], stamp: datetime) -> Calendar:
+    """A calendar with one event per row that has a due date (rows without one are skipped).
+
+    *stamp* is the export time; a naive one is taken as local time.
+    """
+    utc_stamp = stamp.astimezone(UTC).replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", CALENDAR_NAME)
+    for row in rows:
+        if row.due_on is not None:
+            calendar.add_component(review_event(row, utc_stamp))
+    return calendar
+
+
+def checkins_ics(rows: Iterable[CheckinRow], stamp: datetime) -> bytes:
+    """The calendar as the bytes of an ``.ics`` file."""
+    data: bytes = checkins_calendar(rows, stamp).to_ical()
+    return data
