@@ -254,6 +254,8 @@ class Guard:
     def __init__(self, agreement: Agreement, state: SessionState | None = None) -> None:
         self.agreement = agreement
         self.state = state if state is not None else SessionState(client_id=agreement.client_id)
+        self._index: dict[str, list[Participant]] = {}
+        self._index_stamp: tuple[tuple[int, int, str], ...] | None = None
 
     @classmethod
     def resume(cls, agreement: Agreement, events: Iterable[Event], session_id: str = "") -> Guard:
@@ -401,6 +403,22 @@ class Guard:
         self._joined(out, guest, now)
         return out
 
+    def _speaker_index(self) -> dict[str, list[Participant]]:
+        """Folded label -> people, rebuilt only when the parties or guests change.
+
+        A transcript resolves its speaker on every line; folding every label of every person
+        per line dominated the cost of auditing a long transcript.
+        """
+        people = [*self.agreement.participants, *self.state.guests.values()]
+        stamp = tuple((id(p), len(p.aliases), p.name) for p in people)
+        if self._index_stamp != stamp:
+            index: dict[str, list[Participant]] = {}
+            for person in people:
+                for key in {fold(x) for x in person.labels}:
+                    index.setdefault(key, []).append(person)
+            self._index, self._index_stamp = index, stamp
+        return self._index
+
     def resolve_speaker(self, label: str) -> Participant | None:
         """The party or guest a transcript label names (name or alias, compared folded).
 
@@ -410,8 +428,7 @@ class Guard:
         key = fold(label)
         if not key:
             return None
-        people = [*self.agreement.participants, *self.state.guests.values()]
-        matches = [p for p in people if key in {fold(x) for x in p.labels}]
+        matches = self._speaker_index().get(key, [])
         if len(matches) > 1:
             matches = [p for p in matches if p.ended_on is None]
         return matches[0] if len(matches) == 1 else None
