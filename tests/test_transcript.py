@@ -16,6 +16,8 @@ from roomguard.core.transcript import (
     TranscriptFormat,
     TranscriptParser,
     Utterance,
+    _one_voice_segment,
+    _walk_voices,
     parse_text,
     sniff_format,
     split_label,
@@ -357,6 +359,19 @@ def test_chunking_never_changes_the_result(
 def test_single_characters_at_a_time(text: str, data: st.DataObject) -> None:
     fmt = data.draw(formats)
     assert feed_in_pieces(text, list(range(len(text))), fmt) == parse_text(text, fmt)
+
+
+@given(
+    cue=st.lists(
+        captionish.map(lambda t: t.replace("\r", "").replace("\n", "")), min_size=1, max_size=4
+    )
+)
+def test_quick_path_for_one_voice_agrees_with_the_general_walk(cue: list[str]) -> None:
+    lines = [(n, line) for n, line in enumerate(cue, 1) if line.strip()]
+    if lines:
+        quick = _one_voice_segment(lines)
+        if quick is not None:
+            assert quick == _walk_voices(lines)
 
 
 name_word = st.text(

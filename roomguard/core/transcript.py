@@ -102,7 +102,7 @@ _LABEL_FORBIDDEN = frozenset('?!;<>{}[]"')
 
 
 def split_label(line: str) -> tuple[str, str]:
-    """Split ``Name: text`` into ``("Name", "text")``; ``("", line)`` when there is no label.
+    """Split ``Name: text`` into ``("Name", "text")``; ``("", line.strip())`` when there is none.
 
     A label is the text before the first colon when that colon is followed by a space or ends
     the line (so ``10:30`` and ``https://`` are never labels), and the label is 1-40 characters,
@@ -214,46 +214,46 @@ def _one_voice_segment(lines: list[tuple[int, str]]) -> list[tuple[str, str, int
 def _vtt_segments(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
     """``(speaker, text, line_no)`` for each voice span in a WebVTT cue's text lines."""
     simple = _one_voice_segment(lines)
-    if simple is not None:
-        return simple
+    return simple if simple is not None else _walk_voices(lines)
+
+
+def _walk_voices(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
+    """The general case: a new utterance at every ``<v>``, and after ``</v>``."""
     done: list[tuple[str, str, int]] = []
     speaker = ""
     parts: list[str] = []  # the current voice's text, one entry per source line
     line_buf: list[str] = []  # pieces of the current source line between tags
     first_line = 0
 
-    def end_line() -> None:
+    def end_line(line_no: int) -> None:
+        nonlocal first_line
         text = _decode_entities("".join(line_buf)).strip()
         line_buf.clear()
         if text:
             parts.append(text)
+            first_line = first_line or line_no
 
-    def close(next_speaker: str) -> None:
+    def close(next_speaker: str, line_no: int) -> None:
         nonlocal speaker, first_line
-        end_line()
+        end_line(line_no)
         if parts:
             done.append((speaker, " ".join(parts), first_line))
             parts.clear()
         speaker, first_line = next_speaker, 0
 
-    def add(piece: str, line_no: int) -> None:
-        nonlocal first_line
-        if piece:
-            if not first_line and not piece.isspace():
-                first_line = line_no
-            line_buf.append(piece)
-
+    line_no = 0
     for line_no, line in lines:
         pos = 0
         if "<" in line:
             for tag in _VTT_TAG_RE.finditer(line):
-                add(line[pos : tag.start()], line_no)
+                line_buf.append(line[pos : tag.start()])
                 pos = tag.end()
                 if tag.group(2) == "v":  # a new voice starts (or, for </v>, none)
-                    close("" if tag.group(1) else _decode_entities((tag.group(4) or "").strip()))
-        add(line[pos:], line_no)
-        end_line()
-    close("")
+                    voice = "" if tag.group(1) else _decode_entities((tag.group(4) or "").strip())
+                    close(voice, line_no)
+        line_buf.append(line[pos:])
+        end_line(line_no)
+    close("", line_no)
     return done
 
 
