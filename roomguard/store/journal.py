@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from roomguard.store.atomic import FILE_MODE, fsync_dir
-from roomguard.store.errors import StoreReadOnly, WriteFailed
+from roomguard.store.errors import StoreCorrupt, StoreReadOnly, WriteFailed
 
 
 def encode_line(record: dict[str, Any]) -> bytes:
@@ -72,6 +72,8 @@ class EventJournal:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return []
+        except OSError as exc:  # e.g. permission denied: say which file, as for the others
+            raise StoreCorrupt(self.path, exc.strerror or str(exc)) from exc
         records, _ = scan(raw)
         return records
 
@@ -104,14 +106,24 @@ class EventJournal:
 
     def append(self, record: dict[str, Any]) -> None:
         """Append *record* and return only once it is on disk."""
-        data = encode_line(record)
+        self._write(encode_line(record))
+
+    def append_many(self, records: list[dict[str, Any]]) -> None:
+        """Append several records with one fsync (bulk import); all or none reach the file."""
+        if records:
+            self._write(b"".join(encode_line(r) for r in records))
+
+    def _write(self, data: bytes) -> None:
         try:
             fd = self._open()
             start = os.lseek(fd, 0, os.SEEK_END)
             try:
-                written = os.write(fd, data)
-                if written != len(data):
-                    raise OSError(28, "short write (disk full?)")
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    if written <= 0:
+                        raise OSError(28, "short write (disk full?)")
+                    view = view[written:]
                 os.fsync(fd)
             except OSError:
                 # Leave no partial line behind: a later append must not follow garbage.

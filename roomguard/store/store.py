@@ -91,7 +91,10 @@ class Store:
 
     def _check_schema(self) -> None:
         meta_path = self.root / "meta.json"
-        raw = read_bytes(meta_path)
+        try:
+            raw = read_bytes(meta_path)
+        except OSError as exc:  # e.g. permission denied: say which file, as for the others
+            raise StoreCorrupt(meta_path, exc.strerror or str(exc)) from exc
         if raw is None:
             if self.readonly:
                 return
@@ -281,6 +284,11 @@ class Store:
         self._table(self._month_path(record.month), "sessions").upsert(
             dump(record), Q.id == record.id
         )
+
+    def import_session(self, record: SessionRecord, events: list[Event]) -> None:
+        """Write a whole past session (import): its journal in one fsync, then its index row."""
+        self._journal(record.id).append_many([dump_event(e) for e in events])
+        self.update_session(record)
 
     def events(self, session_id: str) -> list[Event]:
         journal = self._journal(session_id)
