@@ -1,0 +1,106 @@
+"""``roomguard export`` and ``roomguard import``: move a practice's records, or share safely."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from roomguard.cli import exit_codes
+from roomguard.cli.common import CommandError, guarded, opened_store
+
+
+def register(subparsers: Any) -> None:
+    export = subparsers.add_parser(
+        "export",
+        help="write a full JSON export (or an assistant-safe summary)",
+        description="Write a full, versioned JSON export of the store or of one client.",
+    )
+    export.add_argument("--client", metavar="NAME", help="only this client")
+    export.add_argument("-o", "--output", metavar="FILE", type=Path,
+                        help="write here (created 0600) instead of standard output")
+    export.add_argument("--assistant-safe", action="store_true",
+                        help="write the assistant-safe summary of recent sessions instead "
+                             "(shareable information only; needs --client)")
+    export.add_argument("--days", type=int, default=90, metavar="N",
+                        help="with --assistant-safe: sessions of the last N days (default 90)")
+    export.set_defaults(handler=guarded(run_export))
+
+    imp = subparsers.add_parser(
+        "import",
+        help="import a JSON export (validated first; all or nothing)",
+        description=(
+            "Import a Roomguard export. The whole file is validated first and nothing changes "
+            "if any record is invalid. Into an empty store no flag is needed."
+        ),
+    )
+    imp.add_argument("file", metavar="FILE", type=Path)
+    mode = imp.add_mutually_exclusive_group()
+    mode.add_argument("--merge", action="store_true",
+                      help="add clients the store lacks; keep the store's version of the others")
+    mode.add_argument("--replace", action="store_true",
+                      help="replace the store's clients and sessions (a backup is taken first)")
+    imp.set_defaults(handler=guarded(run_import))
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    from roomguard.store.atomic import atomic_write
+
+    atomic_write(path.expanduser().resolve(), data)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from roomguard.store.portability import export_bytes
+
+    if args.assistant_safe and not args.client:
+        raise CommandError("--assistant-safe needs --client NAME")
+    with opened_store(args, readonly=True) as store:
+        client_id = store.find_client(args.client).id if args.client else None
+        if args.assistant_safe:
+            data = _assistant_safe(store, client_id or "", args.days).encode()
+        else:
+            data = export_bytes(store, client_id)
+    if args.output:
+        _write_private(args.output, data)
+        print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return exit_codes.OK
+
+
+def _assistant_safe(store: Any, client_id: str, days: int) -> str:
+    from datetime import timedelta
+
+    from roomguard.core.reports import assistant_safe_summary
+
+    client = store.client(client_id)
+    agreement = store.agreement(client_id)
+    if agreement is None:
+        raise CommandError(f"{client.name} has no agreement yet")
+    since = date.today() - timedelta(days=days)
+    records = [(r, store.events(r.id)) for r in store.sessions(client_id=client_id, since=since)]
+    return assistant_safe_summary(client, agreement, records)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from roomguard.store.portability import ImportInvalid, ImportMode, apply_import, parse_export
+
+    mode = ImportMode.MERGE if args.merge else ImportMode.REPLACE if args.replace else ImportMode.NEW
+    raw = args.file.read_bytes()
+    try:
+        plan = parse_export(raw, date.today())
+    except ImportInvalid as exc:
+        raise CommandError(f"{args.file} is not a valid export: {exc}") from exc
+    with opened_store(args, readonly=False) as store:
+        try:
+            report = apply_import(store, plan, mode)
+        except ImportInvalid as exc:
+            raise CommandError(str(exc)) from exc
+    print(
+        f"imported {report.clients_added} client(s), {report.sessions_added} session(s), "
+        f"{report.events_added} event(s); kept {report.clients_kept} existing client(s). "
+        f"Backup taken first: {report.backup}"
+    )
+    return exit_codes.OK
