@@ -12,14 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.models import Agreement, Client, Participant, Role
+from roomguard.core.validation import validate_client
 from roomguard.store import StoreError
 
 if TYPE_CHECKING:
     from roomguard.app import RoomguardApp
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 class ClientForm(ModalScreen[Client | None]):
@@ -51,13 +48,9 @@ class ClientForm(ModalScreen[Client | None]):
         rg: RoomguardApp = self.app  # type: ignore[assignment]
         name = self.query_one("#name", Input).value.strip()
         coach = self.query_one("#coach", Input).value.strip()
-        out: dict[str, str] = {}
-        if not name:
-            out["name"] = "The client's name is required."
-        elif any(_fold(c.name) == _fold(name) for c in rg.store.clients()):
-            out["name"] = f"A client named {name!r} already exists."
+        out = {e.field: e.message for e in validate_client(Client(name), rg.store.clients())}
         if not coach:
-            out["coach"] = "Your name is required: you are a party to every agreement."
+            out["coach"] = "your name is required: you are a party to every agreement"
         return out
 
     def _show(self, errors: dict[str, str]) -> None:

@@ -91,7 +91,7 @@ class TestClientForm:
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, ClientForm)
-            assert "already exists" in str(app.screen.query_one("#name-error").content)
+            assert "already a client called" in str(app.screen.query_one("#name-error").content)
             assert app.screen.query_one("#name").value == "priya  RAMAN"  # nothing typed is lost
 
     async def test_cancel_with_typing_asks_first(self, store_path: Path) -> None:
