@@ -51,8 +51,13 @@ def make_backup(root: Path, reason: str = "daily", now: datetime | None = None) 
     now = now or datetime.now()
     folder = root / BACKUP_DIR
     ensure_dir(folder)
-    name = f"roomguard-{now:%Y%m%d-%H%M%S}-{reason}.zip"
-    final = folder / name
+    stem = f"roomguard-{now:%Y%m%d-%H%M%S}-{reason}"
+    final = folder / f"{stem}.zip"
+    n = 2
+    while final.exists():  # never replace a backup made in the same second (e.g. the one
+        final = folder / f"{stem}-{n}.zip"  # being restored from, by its pre-restore backup)
+        n += 1
+    name = final.name
     tmp = folder / f".{name}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
@@ -84,7 +89,8 @@ def list_backups(root: Path) -> list[BackupInfo]:
         except (IndexError, ValueError):
             continue
         infos.append(BackupInfo(path, created, "-".join(parts[3:]) or "daily", path.stat().st_size))
-    return sorted(infos, key=lambda b: b.created, reverse=True)
+    # Names have one-second resolution: the file's own time orders backups of the same second.
+    return sorted(infos, key=lambda b: (b.created, b.path.stat().st_mtime_ns), reverse=True)
 
 
 def backup_due(root: Path, now: datetime | None = None) -> bool:
