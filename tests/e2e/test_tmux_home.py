@@ -42,3 +42,27 @@ def test_store_from_environment(tmux: Tmux, tmp_path: Path) -> None:
     tmux.send("q")
     assert tmux.wait_for_exit() == 0
     assert (store / "practice.json").exists()
+
+
+_GREYS = set(range(232, 256)) | {0, 7, 8, 15, 16, 59, 102, 145, 188, 231}
+
+
+def _palette_colours(screen: str) -> set[int]:
+    import re
+
+    return {int(m) for m in re.findall(r"\x1b\[(?:[0-9;]*;)?[34]8;5;(\d+)", screen)}
+
+
+@pytest.mark.parametrize("no_color", [True, False])
+def test_no_color_means_greys_only(tmux: Tmux, tmp_path: Path, no_color: bool) -> None:
+    env = {"NO_COLOR": "1"} if no_color else {}
+    tmux.start(["--db", str(tmp_path / "store"), "--demo"], env=env)
+    tmux.wait_for("overdue")
+    colours = _palette_colours(tmux.screen(escapes=True))
+    tmux.send("q")
+    assert tmux.wait_for_exit() == 0
+    assert colours, "no colours captured at all"
+    if no_color:
+        assert colours <= _GREYS, f"colours under NO_COLOR: {sorted(colours - _GREYS)}"
+    else:
+        assert colours - _GREYS, "the themed app should use some colour"

@@ -48,8 +48,8 @@ class Tmux:
     def send(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", "rg", *keys)
 
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", "rg")
+    def screen(self, escapes: bool = False) -> str:
+        return self._tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "rg")
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
