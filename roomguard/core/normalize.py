@@ -19,6 +19,7 @@ between spaces or line breaks so a padded key can only match whole words.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -96,6 +97,29 @@ class _RunFolder:
         return run.translate(_FOLD)
 
 
+class _NotPlain(Exception):
+    """A run of non-ASCII characters that does not fold to the same number of ASCII characters."""
+
+
+def _fold_plain_run(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: fold a run the ASCII encoder cannot encode, if it folds plainly.
+
+    Curly quotes, dashes, accented Latin letters and emoji fold one-to-one to ASCII; anything
+    else (combining marks, "ß", other scripts) aborts the encode with :class:`_NotPlain`.
+    """
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    run = exc.object[exc.start : exc.end]
+    folded = run.translate(_FOLD)
+    if run.translate(_UNALIGNED) or not folded.isascii():
+        raise _NotPlain
+    return folded, exc.end
+
+
+_PLAIN_FOLD = "roomguard-detection-fold"
+codecs.register_error(_PLAIN_FOLD, _fold_plain_run)
+
+
 def fold(text: str) -> tuple[str, bool]:
     """Every character replaced by its :func:`fold_char`, using C loops only.
 
@@ -104,8 +128,16 @@ def fold(text: str) -> tuple[str, bool]:
     """
     if text.isascii():
         return text.translate(_ASCII_TABLE), True
+    try:
+        # Mostly-ASCII text: the encoder copies ASCII in C and calls the handler only for each
+        # run of other characters; the byte-level translate then folds the ASCII ones.
+        raw = text.encode("ascii", _PLAIN_FOLD)
+    except _NotPlain:
+        pass
+    else:
+        return raw.translate(_BYTE_TABLE).decode("ascii"), True
     # Fold the ASCII characters at byte level (bytes >= 0x80 pass through, so UTF-8 stays
-    # valid), then fold each run of the (usually rare) non-ASCII characters.
+    # valid), then fold each run of the non-ASCII characters.
     raw = text.encode("utf-8", "surrogatepass").translate(_BYTE_TABLE)
     folder = _RunFolder()
     folded = _NON_ASCII_RUN.sub(folder, raw.decode("utf-8", "surrogatepass"))
