@@ -1,0 +1,108 @@
+"""The session log: recent notes, transcript lines and what happened, newest at the bottom.
+
+Detected phrases are highlighted. Private lines (a note or transcript line that mentions a
+private topic, or an alert naming one) are replaced by a placeholder in discreet mode; turning
+discreet mode on or off redraws the whole log, so nothing private stays on a shared screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import RichLog
+
+from roomguard.widgets.literal import literal
+
+KEEP = 500  # entries kept for redrawing
+
+
+class LogKind(StrEnum):
+    NOTE = "note"
+    TRANSCRIPT = "heard"
+    EVENT = "event"  # presence, marks, discreet mode, session start/end
+    ALERT = "alert"
+    ACK = "ack"
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    at: datetime
+    kind: LogKind
+    text: str
+    speaker: str = ""
+    cue_time: str = ""
+    spans: tuple[tuple[int, int], ...] = ()  # detected phrases, offsets into text
+    private: bool = False  # hide in discreet mode
+    masked: str = ""  # what discreet mode shows instead (default: a placeholder)
+
+
+_KIND_STYLE = {
+    LogKind.NOTE: "bold",
+    LogKind.TRANSCRIPT: "bold cyan",
+    LogKind.EVENT: "dim",
+    LogKind.ALERT: "bold red",
+    LogKind.ACK: "green",
+}
+
+
+def _highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> Text:
+    """*text* as a literal, the detected spans shown reversed."""
+    out = literal(text, limit=None)
+    if len(out.plain) == len(text):  # printable() kept offsets (no control characters)
+        for start, end in spans:
+            out.stylize("bold reverse", start, end)
+    return out
+
+
+def render_entry(entry: LogEntry, discreet: bool) -> Text:
+    line = Text(end="")
+    line.append(f"{entry.at:%H:%M:%S} ", style="dim")
+    line.append(f"{entry.kind.value:<5} ", style=_KIND_STYLE[entry.kind])
+    if discreet and entry.private:
+        line.append_text(
+            literal(entry.masked or "(private — hidden in discreet mode)", style="italic")
+        )
+        return line
+    if entry.cue_time:
+        line.append(f"[{entry.cue_time}] ", style="dim")
+    if entry.speaker:
+        line.append_text(literal(entry.speaker, style="bold", limit=60))
+        line.append(": ")
+    body = _highlighted(entry.text, entry.spans)
+    if entry.kind is LogKind.EVENT:
+        body.stylize("dim")
+    line.append_text(body)
+    return line
+
+
+class SessionLog(RichLog):
+    DEFAULT_CSS = """
+    SessionLog {
+        height: 1fr;
+    }
+    """
+
+    discreet: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, wrap=True, markup=False, min_width=20, max_lines=KEEP)
+        self.entries: list[LogEntry] = []
+
+    def add(self, entry: LogEntry) -> None:
+        self.entries.append(entry)
+        if len(self.entries) > KEEP:
+            del self.entries[: len(self.entries) - KEEP]
+        self.write(render_entry(entry, self.discreet))
+
+    def watch_discreet(self) -> None:
+        self.clear()
+        for entry in self.entries:
+            self.write(render_entry(entry, self.discreet))
+
+    def plain_lines(self) -> list[str]:
+        """What the log shows now, one string per entry (for tests and copying)."""
+        return [render_entry(e, self.discreet).plain for e in self.entries]
