@@ -8,6 +8,7 @@ at the original characters later, only for the lines that hit.
 A character folds to one of:
 
 * a run of lowercase letters/digits (``"É"`` → ``"e"``, ``"ß"`` → ``"ss"``, ``"ﬁ"`` → ``"fi"``);
+* a word of its own between spaces, for scripts written without spaces (``"婚"`` → ``" 婚 "``);
 * ``""``: glue that belongs to the word around it (combining marks, soft hyphens, bidi marks);
 * ``" "``: a separator (spaces, punctuation, hyphens, symbols, controls, emoji);
 * ``"\\n"``: a line break. A phrase never spans two lines.
@@ -34,6 +35,12 @@ __all__ = [
 ]
 
 _ZERO_WIDTH_SPACE = "\u200b"
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): a phrase
+# in them matches as a sequence of characters, since there are no word boundaries to respect.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+)
 
 
 def fold_char(ch: str) -> str:
@@ -43,6 +50,9 @@ def fold_char(ch: str) -> str:
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold())
     # Marks are never alphanumeric, so this also strips accents.
     kept = "".join(c for c in decomposed if c.isalnum())
+    if kept and _UNSPACED.search(kept):
+        # Scripts written without spaces: every character is a word of its own.
+        return f" {' '.join(kept)} "
     if kept:
         return kept
     if ch == _ZERO_WIDTH_SPACE:
@@ -197,10 +207,13 @@ def word_spans(line: str) -> list[tuple[int, int]]:
         if folded == "":
             if start >= 0:
                 end = index + 1
-        elif folded.isspace():
+        elif folded[0] == " " or folded == "\n":
             if start >= 0:
                 spans.append((start, end))
                 start = -1
+            # A character of an unspaced script folds to " x " (or " x y " for "㍿"): each
+            # word it holds spans the whole character.
+            spans.extend((index, index + 1) for _ in folded.split())
         else:
             if start < 0:
                 start = index

@@ -14,7 +14,8 @@ from roomguard.core.normalize import inflections, phrase_variants, search_form, 
 
 FAMILY = PrivateTopic(
     "Family",
-    phrases=["divorce", "step-father", "ex wife", "custody", "rapist", "car", "café", "Straße"],
+    phrases=["divorce", "step-father", "ex wife", "custody", "rapist", "car", "café", "Straße"]
+    + ["离婚", "หย่า", "会社"],
     id="family",
 )
 WORK = PrivateTopic(
@@ -110,6 +111,10 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ),
     ("emoji and RTL around", "😀divorce\u200f🙂", [("family", "divorce\u200f")]),
     ("soft hyphen inside", "divor\u00adce", [("family", "divor\u00adce")]),
+    # scripts written without spaces match as character sequences
+    ("Chinese inside a sentence", "我离婚了。", [("family", "离婚")]),
+    ("Thai inside a sentence", "เขาหย่าแล้ว", [("family", "หย่า")]),
+    ("compatibility ideograph", "㍿の", [("family", "㍿")]),
 ]
 
 
@@ -312,13 +317,15 @@ def test_text_without_phrase_letters_never_hits(
 
 PROPERTY_TOPICS = [
     PrivateTopic("A", ["lay off", "salary", "café", "ex wife", "x"], id="a"),
-    PrivateTopic("B", ["divorce", "wife", "straße", "İstanbul", "ﬁne"], patterns=["sal"], id="b"),
+    PrivateTopic(
+        "B", ["divorce", "wife", "straße", "İstanbul", "ﬁne", "离婚"], patterns=["sal"], id="b"
+    ),
 ]
 PROPERTY_DETECTOR = Detector.from_topics(PROPERTY_TOPICS, muted_phrases=["salary cap"])
 SNIPPETS = [
     "lay-off", "Lay  Offs", "SALARIES", "Cafe\u0301", "CAFÉ", "ex-wives", "divorcing", "Strasse",
     "ISTANBUL", "fine", "salary cap", "x", "\u0301", "\u200f", "\u202e", "😀", "👩‍👩‍👧", "\r\n", "\n",
-    "      ", "ß", "ﬁ", "\ud800", "\x00", "\x1b[31m", "ا", "שלום", "\ufeff",
+    "      ", "ß", "ﬁ", "\ud800", "\x00", "\x1b[31m", "ا", "שלום", "\ufeff", "离婚", "我", "婚",
 ]  # fmt: skip
 any_text = st.lists(
     st.one_of(
