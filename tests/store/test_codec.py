@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roomguard.core.models import Agreement, Client, Participant, Role, SessionRecord
@@ -149,6 +149,7 @@ def _confusable(doc: dict[str, Any]) -> list[tuple[str, Any, Any, Any]]:
     return [leaf for leaf in _leaves(doc) if leaf[3] is not None and leaf[0] != "$.kind"]
 
 
+@settings(max_examples=max(10, settings.default.max_examples // 2))  # agreements are costly
 @given(
     st.one_of(
         agreements().map(lambda a: (Agreement, on_disk(a))),
