@@ -71,12 +71,16 @@ def stored(path: Path, app: RoomguardApp, name: str) -> Agreement:
     return agreement
 
 
-async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
+async def type_into(pilot: Pilot[None], selector: str, text: str, *, keys: bool = False) -> None:
+    """Put *text* in the field: key by key with *keys*, else in one go (as a paste would)."""
     field = pilot.app.screen.query_one(selector, Input)
     field.value = ""
     field.focus()
     await pilot.pause()
-    await pilot.press(*text)
+    if keys:
+        await pilot.press(*text)
+    else:
+        field.value = text
     await pilot.pause()
 
 
@@ -157,6 +161,29 @@ class TestList:
             assert row[3] == "[bold]Dana[/] \u241b[2J"
             assert row[4] == "[red]Sam[/]"
 
+    async def test_date_order_setting_toggles_from_the_palette(self, store_path: Path) -> None:
+        app = make_app(seeded(store_path))
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_checkins(pilot)
+            assert app.store.setting("dayfirst", True) is True
+            screen.action_toggle_dayfirst()
+            assert app.store.setting("dayfirst") is False
+            screen.action_toggle_dayfirst()
+            assert app.store.setting("dayfirst") is True
+
+    async def test_list_reloads_when_the_screen_comes_back(self, store_path: Path) -> None:
+        app = make_app(seeded(store_path))
+        async with app.run_test(size=SIZE) as pilot:
+            await open_checkins(pilot)
+            agreement = stored(store_path, app, "Priya Raman")
+            agreement.next_review = TODAY - timedelta(days=1)
+            app.store.save_agreement(agreement)  # e.g. edited in the agreement editor
+            await app.push_screen(Confirm("elsewhere"))
+            await pilot.pause()
+            app.pop_screen()
+            await settle(pilot)
+            assert [r[3] for r in table_rows(app)][:2] == ["Marcus Webb", "Priya Raman"]
+
     async def test_escape_goes_back_home(self, store_path: Path) -> None:
         app = make_app(seeded(store_path))
         async with app.run_test(size=SIZE) as pilot:
@@ -217,7 +244,7 @@ class TestMarkReviewed:
             await highlight(pilot, "Sofia Alvarez")
             await pilot.press("m")
             await pilot.pause()
-            await type_into(pilot, "#next", "in 3 months")
+            await type_into(pilot, "#next", "in 3 months", keys=True)
             assert label_text(app, "#next-preview") == "parsed: Thu 25 Feb 2027"
             assert label_text(app, "#next_review-error") == ""
             await pilot.press("enter")
@@ -225,35 +252,34 @@ class TestMarkReviewed:
             assert isinstance(app.screen, CheckinsScreen)
             assert stored(store_path, app, "Sofia Alvarez").next_review == date(2027, 2, 25)
 
-    @pytest.mark.parametrize(
-        ("typed", "error"),
-        [
-            ("31/02/2027", "February 2027 has 28 days"),
-            ("next tuesday", "isn't a date Roomguard understands"),
-            ("12", "is just a number"),
-            ("yesterday", "must be after Wed 25 Nov 2026"),
-            ("today", "must be after Wed 25 Nov 2026"),
-            ("", "Enter the date"),
-        ],
-    )
-    async def test_bad_next_date_is_an_inline_error_and_nothing_is_saved(
-        self, store_path: Path, typed: str, error: str
+    async def test_bad_next_dates_are_inline_errors_and_nothing_is_saved(
+        self, store_path: Path
     ) -> None:
         app = make_app(seeded(store_path))
         async with app.run_test(size=SIZE) as pilot:
             await open_checkins(pilot)
             await pilot.press("m")
             await pilot.pause()
-            await type_into(pilot, "#next", typed)
-            await pilot.click("#save")
-            await settle(pilot)
-            assert isinstance(app.screen, ReviewForm)
-            assert error in label_text(app, "#next_review-error")
-            assert app.screen.query_one("#next", Input).value == typed  # nothing typed is lost
-            assert stored(store_path, app, "Marcus Webb").reviews == []
+            for typed, error in [
+                ("31/02/2027", "February 2027 has 28 days"),
+                ("next tuesday", "isn't a date Roomguard understands"),
+                ("12", "is just a number"),
+                ("Dec 2026", "no day of the month"),
+                ("yesterday", "must be after Wed 25 Nov 2026"),
+                ("today", "must be after Wed 25 Nov 2026"),
+                ("", "Enter the date"),
+            ]:
+                await type_into(pilot, "#next", typed)
+                await pilot.click("#save")
+                await pilot.pause()
+                assert isinstance(app.screen, ReviewForm), typed
+                assert error in label_text(app, "#next_review-error"), typed
+                assert app.screen.query_one("#next", Input).value == typed  # nothing lost
+                assert stored(store_path, app, "Marcus Webb").reviews == [], typed
             # Fixing the date saves.
-            await type_into(pilot, "#next", "+2w")
+            await type_into(pilot, "#next", "+2w", keys=True)
             assert label_text(app, "#next-preview") == "parsed: Wed 9 Dec 2026"
+            assert label_text(app, "#next_review-error") == ""
             await pilot.click("#save")
             await settle(pilot)
             assert isinstance(app.screen, CheckinsScreen)
