@@ -92,7 +92,7 @@ async def test_delete_is_disabled_until_the_exact_name_is_typed(store_path: Path
         for wrong in ("priya raman", "Priya Ramanx", "Priya Rama"):
             await type_name(pilot, wrong, keys=wrong == "Priya Rama")
             assert delete_button(app).disabled, wrong
-            assert "does not match" in hint(app)
+            assert "Does not match" in hint(app)
         await pilot.press("enter")  # submitting a wrong name deletes nothing
         await settle(pilot)
         assert isinstance(app.screen, DeleteClientScreen)
