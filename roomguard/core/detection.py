@@ -55,9 +55,11 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class _Key:
-    """What one automaton key stands for: a phrase variant, a muted phrase variant, or both."""
+    """What a phrase variant's automaton keys stand for: a phrase, a muted phrase, or both.
 
-    width: int  # length of the key including its two padding spaces
+    Each key maps to ``(length of the key, its _Key)``: one variant has keys of several lengths.
+    """
+
     words: int
     muted: bool
     phrases: tuple[tuple[int, str], ...]  # (topic index, configured phrase); empty when muted
@@ -162,7 +164,7 @@ class Detector:
                     continue  # reported to the form by invalid_patterns()
 
         variants = owners.keys() | muted
-        max_gap = _max_gap(max((v.count(" ") + 1 for v in variants), default=1))
+        max_gap = _max_gap([v.count(" ") + 1 for v in variants])
         automaton: ahocorasick.Automaton | None = None
         if variants:
             automaton = ahocorasick.Automaton()
@@ -172,11 +174,9 @@ class Detector:
                 by_topic = {} if is_muted else owners[variant]
                 phrases = tuple((i, p) for i, (_, p) in sorted(by_topic.items()))
                 topic_ids = frozenset(infos[i].id for i, _ in phrases)
+                info = _Key(variant.count(" ") + 1, is_muted, phrases, topic_ids)
                 for key in _keys(variant, max_gap or 1):
-                    automaton.add_word(
-                        key,
-                        _Key(len(key), variant.count(" ") + 1, is_muted, phrases, topic_ids),
-                    )
+                    automaton.add_word(key, (len(key), info))
             automaton.make_automaton()
         return cls(infos, automaton, max_gap, patterns, len(watched))
 
@@ -205,7 +205,7 @@ class Detector:
         form, aligned = search_form(text, self._max_gap)
         found: set[str] = set()
         if self._automaton is not None:
-            for _, key in self._automaton.iter(form):
+            for _, (_, key) in self._automaton.iter(form):
                 if key.muted:
                     # Muting depends on where things are: let scan() work it out.
                     hits = self._hits(text, form, aligned, self._match(form))
@@ -222,8 +222,8 @@ class Detector:
         if self._automaton is None:
             return []
         spans: list[_FormSpan] = []
-        for last, key in self._automaton.iter(form):
-            start, end = last - key.width + 2, last
+        for last, (width, key) in self._automaton.iter(form):
+            start, end = last - width + 2, last
             if key.muted:
                 spans.append((start, end, key.words, -1, ""))
             else:
@@ -276,15 +276,24 @@ class Detector:
         return kept
 
 
-def _max_gap(words: int) -> int | None:
-    """Longest separator run the keys allow between words, keeping keys per variant few.
+_KEY_BUDGET = 40_000  # automaton keys spent on spacings of multi-word phrases (build ~0.3 s)
 
-    ``None`` (no limit) when every phrase is one word; otherwise the largest gap up to 6 with at
-    most 64 spacings per variant; longer phrases make do with 1 (texts then get collapsed).
+
+def _max_gap(word_counts: Iterable[int]) -> int | None:
+    """Longest separator run the keys allow between words: more means more keys per variant.
+
+    ``None`` (no limit) when every phrase is one word. Otherwise the largest gap up to 6 (",  "
+    and " - " fold to 2 and 3 spaces, "... " to 4) with at most 64 spacings per variant and
+    :data:`_KEY_BUDGET` keys in all; text with a longer run is folded the collapsed way instead.
     """
-    if words <= 1:
+    multi = [n - 1 for n in word_counts if n > 1]
+    if not multi:
         return None
-    return next((gap for gap in range(6, 0, -1) if gap ** (words - 1) <= 64), 1)
+    for gap in range(6, 1, -1):
+        spacings = [gap**gaps for gaps in multi]
+        if max(spacings) <= 64 and 4 * sum(spacings) <= _KEY_BUDGET:
+            return gap
+    return 1
 
 
 def _keys(variant: str, max_gap: int) -> Iterable[str]:
