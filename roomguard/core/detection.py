@@ -282,7 +282,7 @@ _KEY_BUDGET = 40_000  # automaton keys spent on spacings of multi-word phrases (
 def _max_gap(word_counts: Iterable[int]) -> int | None:
     """Longest separator run the keys allow between words: more means more keys per variant.
 
-    ``None`` (no limit) when every phrase is one word. Otherwise the largest gap up to 6 (",  "
+    ``None`` (no limit) when every phrase is one word. Otherwise the largest gap up to 6 (", "
     and " - " fold to 2 and 3 spaces, "... " to 4) with at most 64 spacings per variant and
     :data:`_KEY_BUDGET` keys in all; text with a longer run is folded the collapsed way instead.
     """
