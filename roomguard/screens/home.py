@@ -18,7 +18,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from roomguard.core.dates import describe_date
 from roomguard.core.models import Client, ClientStatus
+from roomguard.core.retention import (
+    RETENTION_SETTING,
+    describe_retention,
+    disposal_due_on,
+    due_for_disposal,
+    retention_years,
+)
+from roomguard.core.text import printable
 from roomguard.store import StoreError
 from roomguard.widgets.due_summary import DueSummary
 from roomguard.widgets.literal import literal
@@ -44,6 +53,8 @@ class HomeScreen(Screen[None]):
         ("Load demo data", "Fill an empty store with a demonstration practice", "load_demo"),
         ("Backups", "List backups and restore one", "backups"),
         ("Delete client", "Delete the highlighted client and all their records", "delete_client"),
+        ("Close client", "Close the highlighted client, or reopen a closed one", "close_client"),
+        ("Retention period", "Years to keep closed clients' records before disposal", "retention"),
     ]
 
     @property
@@ -77,6 +88,7 @@ class HomeScreen(Screen[None]):
         for label in ("When", "Client", "Length", "Alerts"):
             sessions.add_column(label, key=label.lower())
         self.reload()
+        self.warn_disposal_due()
         if self.rg.store.is_empty() and not self.rg.want_demo and not self.rg.store.readonly:
             self.call_after_refresh(self.offer_onboarding)
 
@@ -86,11 +98,14 @@ class HomeScreen(Screen[None]):
         self._clients = {c.id: c for c in store.clients()}
         table = self.query_one("#clients", DataTable)
         table.clear()
+        years, today = self._retention_years(), self.rg.today()
         for client in self._clients.values():
             name = literal(client.name)
+            state = Text("…", style="dim")
             if client.status is ClientStatus.CLOSED:
                 name.append(" (closed)", style="dim")
-            table.add_row(name, "", Text("…", style="dim"), "", key=client.id)
+                state = closed_state(client, today, years)
+            table.add_row(name, "", state, "", key=client.id)
         self._fill_sessions()
         self.query_one(DueSummary).overdue = None
         self.query_one(DueSummary).due_soon = None
@@ -124,10 +139,11 @@ class HomeScreen(Screen[None]):
 
         overdue = due_soon = 0
         try:
+            years = self._retention_years()
             for client, agreement in self.rg.store.agreements():
                 third = [p.name for p in agreement.active_participants(today) if p.role.is_third_party]
                 if client.status is ClientStatus.CLOSED:
-                    state = Text("closed", style="dim")
+                    state = closed_state(client, today, years)
                     review = ""
                 else:
                     if in_force(agreement, today):
@@ -242,6 +258,86 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(DeleteClientScreen(client), lambda _: self.reload())
 
+    # ----------------------------------------------------------------- retention
+    def _retention_years(self) -> int:
+        return retention_years(self.rg.store.setting(RETENTION_SETTING))
+
+    def warn_disposal_due(self) -> None:
+        """A toast naming how many closed clients are past the retention period."""
+        years = self._retention_years()
+        due = due_for_disposal(self._clients.values(), self.rg.today(), years)
+        if not due:
+            return
+        names = ", ".join(printable(c.name, 60) for c in due[:3])
+        if len(due) > 3:
+            names += f" and {len(due) - 3} more"
+        self.notify(
+            f"{len(due)} closed client{'s are' if len(due) != 1 else ' is'} past the retention "
+            f"period ({describe_retention(years)}): {names}. Their records are due for disposal "
+            "(palette: Delete client).",
+            title="Records due for disposal",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+
+    def action_close_client(self) -> None:
+        client = self.highlighted_client()
+        if client is None:
+            self.notify("Highlight a client first.", severity="warning")
+            return
+        if self.rg.store.readonly:
+            self.notify("The store is read-only.", severity="warning")
+            return
+        from dataclasses import replace
+
+        from roomguard.screens.confirm import Confirm
+
+        today = self.rg.today()
+        if client.status is ClientStatus.CLOSED:
+            changed = replace(client, status=ClientStatus.ACTIVE, closed_on=None)
+            question, yes_label = f"Reopen {client.name}?", "Reopen"
+            detail = "They become an active client again and are no longer flagged for disposal."
+            done = "Reopened"
+        else:
+            changed = replace(client, status=ClientStatus.CLOSED, closed_on=today)
+            years = self._retention_years()
+            due = disposal_due_on(changed, years)
+            question, yes_label = f"Close {client.name}?", "Close client"
+            detail = "Their records are kept. " + (
+                f"With a retention period of {describe_retention(years)} they become due for "
+                f"disposal on {describe_date(due)}." if due else "The retention check is off."
+            ) + " You can reopen the client later."
+            done = "Closed"
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.rg.store.save_client(changed)
+            except StoreError as exc:
+                self.notify(str(exc), title=exc.title, severity="error", markup=False)
+                return
+            self.reload()
+            self.notify(f"{done} {printable(client.name)}.", markup=False)
+
+        self.app.push_screen(Confirm(question, yes=yes_label, no="Cancel", detail=detail), answer)
+
+    def action_retention(self) -> None:
+        if self.rg.store.readonly:
+            self.notify("The store is read-only.", severity="warning")
+            return
+        from roomguard.screens.retention_form import RetentionForm
+
+        def saved(years: int | None) -> None:
+            if years is None:
+                return
+            self.reload()
+            self.notify(f"Retention period: {describe_retention(years)}.")
+            self.warn_disposal_due()
+
+        self.app.push_screen(RetentionForm(), saved)
+
     def offer_onboarding(self) -> None:
         from roomguard.screens.onboarding import Onboarding
 
@@ -252,3 +348,11 @@ class HomeScreen(Screen[None]):
                 self.action_new_client()
 
         self.app.push_screen(Onboarding(), chosen)
+
+
+def closed_state(client: Client, today: date, years: int) -> Text:
+    """The Agreement cell of a closed client: flagged in bold red once due for disposal."""
+    due = disposal_due_on(client, years)
+    if due is not None and due <= today:
+        return Text(f"closed — dispose since {due.isoformat()}", style="bold red")
+    return Text("closed", style="dim")
