@@ -1,22 +1,28 @@
-"""Deleting a client: typed confirmation, export first, a full purge, and when the last copy goes."""
+"""Retention and disposal: closing clients, the retention period, and deleting a client.
+
+Deleting: typed confirmation, export first, a full purge, and when the last copy goes.
+Retention: closed clients past the period are flagged on home; the period is set in a form.
+"""
 
 from __future__ import annotations
 
 import stat
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import orjson
 import pytest
-from textual.widgets import Button, DataTable, Input
+from dateutil.relativedelta import relativedelta
+from textual.widgets import Button, DataTable, Input, Static
 
 from roomguard.core.dates import describe_date
-from roomguard.core.models import Client
-from roomguard.core.retention import last_copy_gone
+from roomguard.core.models import Agreement, Client, ClientStatus
+from roomguard.core.retention import RETENTION_SETTING, last_copy_gone
 from roomguard.screens.confirm import Confirm
 from roomguard.screens.delete_client import DeleteClientScreen, export_path, safe_name
 from roomguard.screens.home import HomeScreen
+from roomguard.screens.retention_form import RetentionForm
 from roomguard.store import Store
 from roomguard.store.backups import KEEP_DAYS, list_backups
 from tests.screens.helpers import TODAY, make_app, seeded_store, settle
@@ -251,3 +257,111 @@ async def test_hostile_name_shows_literally(store_path: Path) -> None:
         assert app.store.clients() == []
         (message,) = [m for m in messages(app) if m.startswith("Deleted ")]
         assert "\x1b" not in message and "[bold red]Eve[/]" in message
+
+
+# --------------------------------------------------------------------------- retention
+def state_of(app, client_id: str) -> str:
+    home = next(s for s in app.screen_stack if isinstance(s, HomeScreen))
+    table = home.query_one("#clients", DataTable)
+    return table.get_row(client_id)[2].plain
+
+
+def closed_long_ago(store_path: Path) -> tuple[Client, Client]:
+    """Two clients closed 8 years ago, one with an agreement and one without."""
+    seeded_store(store_path)
+    closed_on = TODAY - relativedelta(years=8)
+    with_agreement = Client("Old Client", status=ClientStatus.CLOSED, closed_on=closed_on)
+    bare = Client("Bare Client", status=ClientStatus.CLOSED, closed_on=closed_on + timedelta(1))
+    with Store.open(store_path) as store:
+        store.save_client(with_agreement)
+        store.save_agreement(Agreement(client_id=with_agreement.id))
+        store.save_client(bare)
+    return with_agreement, bare
+
+
+async def test_closed_clients_past_retention_are_flagged_on_home(store_path: Path) -> None:
+    old, bare = closed_long_ago(store_path)
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        due = (TODAY - relativedelta(years=1)).isoformat()
+        assert state_of(app, old.id) == f"closed — dispose since {due}"
+        assert state_of(app, bare.id).startswith("closed — dispose since ")
+        home = app.screen
+        daniel = app.store.find_client("Daniel Osei")  # closed 200 days ago: not due
+        assert state_of(app, daniel.id) == "closed"
+        cell = home.query_one("#clients", DataTable).get_row(old.id)[2]
+        assert "bold red" in str(cell.style)
+        (toast,) = [m for m in messages(app) if "retention period" in m]
+        assert toast.startswith("2 closed clients are past the retention period (7 years): ")
+        assert "Old Client" in toast and "Bare Client" in toast
+
+
+async def test_retention_form_validates_inline_and_saves(store_path: Path) -> None:
+    old, _ = closed_long_ago(store_path)
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.action_retention()
+        await settle(pilot)
+        assert isinstance(app.screen, RetentionForm)
+        field = app.screen.query_one("#years", Input)
+        assert field.value == "7"
+        for typed, complaint in (("-1", "0 to 50"), ("abc", "not a whole number"),
+                                 ("51", "0 to 50")):
+            field.value = typed
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, RetentionForm)
+            assert complaint in str(app.screen.query_one("#years-error", Static).render())
+            assert field.value == typed  # nothing typed is lost
+        field.value = "10"
+        await pilot.pause()
+        assert str(app.screen.query_one("#years-error", Static).render()) == ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.store.setting(RETENTION_SETTING) == 10
+        assert state_of(app, old.id) == "closed"  # 8 years closed, 10 kept: not due
+        app.screen.action_retention()
+        await settle(pilot)
+        app.screen.query_one("#years", Input).value = "0"
+        await pilot.press("escape")  # a change: asks before discarding
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.store.setting(RETENTION_SETTING) == 10
+
+
+async def test_close_and_reopen_a_client(store_path: Path) -> None:
+    app = make_app(seeded_store(store_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = {cmd.title for cmd in app.get_system_commands(app.screen)}
+        assert {"Close client", "Retention period"} <= titles
+        client = app.store.find_client(NAME)
+        table = app.screen.query_one("#clients", DataTable)
+        table.move_cursor(row=table.get_row_index(client.id))
+        app.screen.action_close_client()
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.question == f"Close {NAME}?"
+        expected_due = describe_date(TODAY + relativedelta(years=7))
+        assert f"due for disposal on {expected_due}" in app.screen.detail
+        await pilot.press("y")
+        await settle(pilot)
+        saved = app.store.client(client.id)
+        assert saved.status is ClientStatus.CLOSED and saved.closed_on == TODAY
+        assert f"{NAME} (closed)" in home_names(app)
+        assert state_of(app, client.id) == "closed"
+        table.move_cursor(row=table.get_row_index(client.id))
+        app.screen.action_close_client()
+        await settle(pilot)
+        assert app.screen.question == f"Reopen {NAME}?"
+        await pilot.press("y")
+        await settle(pilot)
+        saved = app.store.client(client.id)
+        assert saved.status is ClientStatus.ACTIVE and saved.closed_on is None
+        assert NAME in home_names(app)
