@@ -1,0 +1,195 @@
+"""Add or edit a private topic, with a live preview of which sample lines its phrases catch.
+
+The coach types sample lines (things a client might say); as the phrases change, each line is
+run through the same :class:`~roomguard.core.detection.Detector` a session uses, so what the
+preview flags is exactly what would raise an alert.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Static, TextArea
+
+from roomguard.core.detection import Detector, invalid_patterns, normalise_phrase
+from roomguard.core.models import PrivateTopic
+from roomguard.core.validation import validate_topic
+from roomguard.screens.agreement_forms.base import (
+    AgreementForm,
+    field_errors,
+    lines_of,
+    sentence,
+)
+from roomguard.widgets.literal import literal
+
+MAX_PREVIEW_LINES = 12
+
+
+def preview_matches(
+    topic: PrivateTopic, samples: Sequence[str], muted: Sequence[str] = ()
+) -> list[tuple[str, list[str]]]:
+    """Each sample line with the phrases (or patterns) of *topic* that it would trigger."""
+    usable = copy.copy(topic)
+    bad = {pattern for pattern, _ in invalid_patterns(topic.patterns)}
+    usable.patterns = [p for p in topic.patterns if p not in bad]
+    detector = Detector.from_topics([usable], muted)
+    out: list[tuple[str, list[str]]] = []
+    for line in samples:
+        phrases: list[str] = []
+        for hit in detector.scan(line):
+            if hit.phrase not in phrases:
+                phrases.append(hit.phrase)
+        out.append((line, phrases))
+    return out
+
+
+def render_preview(matches: list[tuple[str, list[str]]]) -> Text:
+    if not matches:
+        return Text("Type sample lines above to see which ones this topic would flag.", style="dim")
+    flagged = sum(1 for _, phrases in matches if phrases)
+    text = Text(
+        f"{flagged} of {len(matches)} sample line{'s' if len(matches) != 1 else ''} "
+        "would raise an alert",
+        style="bold",
+        end="",
+    )
+    for line, phrases in matches[:MAX_PREVIEW_LINES]:
+        text.append("\n")
+        if phrases:
+            text.append("✓ ", style="bold red")
+            text.append_text(literal(line, limit=70))
+            text.append("  ← ", style="dim")
+            text.append_text(literal(", ".join(phrases), style="italic", limit=60))
+        else:
+            text.append("· ", style="dim")
+            text.append_text(literal(line, style="dim", limit=70))
+    if len(matches) > MAX_PREVIEW_LINES:
+        text.append(f"\n… and {len(matches) - MAX_PREVIEW_LINES} more lines", style="dim")
+    return text
+
+
+class TopicForm(AgreementForm[PrivateTopic]):
+    """Returns the new or edited :class:`PrivateTopic`. Sample lines are kept by the screen."""
+
+    FIELDS = ("name", "phrases", "patterns")
+    DISCARD_QUESTION = "Discard your changes to this topic?"
+
+    def __init__(
+        self,
+        on_save: Callable[[PrivateTopic], bool],
+        *,
+        others: Sequence[PrivateTopic],
+        shareable: Sequence[str],
+        muted: Sequence[str] = (),
+        samples: str = "",
+        existing: PrivateTopic | None = None,
+        on_samples: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(on_save)
+        self.others = list(others)
+        self.shareable = list(shareable)
+        self.muted = list(muted)
+        self.samples = samples
+        self.existing = existing
+        self.on_samples = on_samples
+
+    def heading(self) -> str:
+        return "Add a private topic" if self.existing is None else f"Edit {self.existing.name}"
+
+    def body(self) -> ComposeResult:
+        topic = self.existing
+        yield self.label("Topic name (this is what the consent document shows)")
+        yield Input(topic.name if topic else "", id="name", placeholder="e.g. Health")
+        yield self.error_label("name")
+        with Horizontal(classes="columns"):
+            with Vertical(classes="column"):
+                yield self.label("Detection phrases, one per line")
+                yield TextArea(
+                    "\n".join(topic.phrases) if topic else "",
+                    id="phrases",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                )
+                yield self.error_label("phrases")
+                yield self.label("Advanced: regular expressions")
+                yield TextArea(
+                    "\n".join(topic.patterns) if topic else "",
+                    id="patterns",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                    classes="short",
+                )
+                yield self.error_label("patterns")
+            with Vertical(classes="column"):
+                yield self.label("Sample lines to try them on")
+                yield TextArea(
+                    self.samples,
+                    id="samples",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                    placeholder="e.g. I've been so burnt out since the reorg",
+                )
+                yield self.label("Preview")
+                yield Static("", id="preview", classes="preview", markup=False)
+
+    def candidate(self) -> PrivateTopic:
+        topic = copy.deepcopy(self.existing) if self.existing else PrivateTopic("")
+        topic.name = self.query_one("#name", Input).value.strip()
+        topic.phrases = lines_of(self.query_one("#phrases", TextArea).text)
+        topic.patterns = lines_of(self.query_one("#patterns", TextArea).text)
+        return topic
+
+    def edited(self) -> None:
+        samples_text = self.query_one("#samples", TextArea).text
+        matches = preview_matches(self.candidate(), lines_of(samples_text), self.muted)
+        self.query_one("#preview", Static).update(render_preview(matches))
+        if self.on_samples is not None:
+            self.on_samples(samples_text)
+
+    def snapshot(self) -> tuple[object, ...]:
+        # Sample lines are scratch space: trying phrases on them is not an edit to lose.
+        return (
+            self.query_one("#name", Input).value,
+            self.query_one("#phrases", TextArea).text,
+            self.query_one("#patterns", TextArea).text,
+        )
+
+    def errors(self) -> dict[str, str]:
+        topic = self.candidate()
+        errors = field_errors(validate_topic(topic, self.others, self.shareable))
+        if "phrases" not in errors:
+            problem = self._phrase_problem(topic)
+            if problem:
+                errors["phrases"] = sentence(problem)
+        problems = invalid_patterns(topic.patterns)
+        if problems:
+            errors["patterns"] = "\n".join(
+                sentence(f"{pattern}: {message}") for pattern, message in problems
+            )
+        return errors
+
+    def _phrase_problem(self, topic: PrivateTopic) -> str | None:
+        """Clashes the detector sees but a plain comparison does not: "lay-off" is "lay off"."""
+        owner: dict[str, PrivateTopic] = {}
+        for other in self.others:
+            if other.id != topic.id:
+                for phrase in other.phrases:
+                    owner.setdefault(normalise_phrase(phrase), other)
+        seen: dict[str, str] = {}
+        for phrase in topic.phrases:
+            key = normalise_phrase(phrase)
+            if not key:
+                return f'phrase "{phrase}" has no letters or digits, so it can never match'
+            if key in seen:
+                return f'phrase "{phrase}" means the same as "{seen[key]}" to the detector'
+            if key in owner:
+                return f'phrase "{phrase}" is already in topic {owner[key].name}'
+            seen[key] = phrase
+        return None
+
+    def result(self) -> PrivateTopic:
+        return self.candidate()
