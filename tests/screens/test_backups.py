@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from textual.widgets import DataTable
@@ -158,3 +159,30 @@ async def test_read_only_store_refuses_restore_and_backup(store_path: Path) -> N
             assert len(refusals) == 2
             assert "restoring a backup" in refusals[0] and "taking a backup" in refusals[1]
             assert [b.reason for b in list_backups(store_path)] == ["manual"]
+
+
+async def test_a_restored_backup_that_will_not_open_leads_to_recovery(store_path: Path) -> None:
+    seeded_store(store_path)
+    with Store.open(store_path) as store:
+        good = store.backup("manual")
+    too_new = good.with_name("roomguard-20000101-000000-manual.zip")  # sorts oldest
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(too_new, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            dst.writestr(name, b'{"schema_version": 999}' if name == "meta.json" else data)
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_backups(pilot)
+        table = app.screen.query_one("#backups", DataTable)
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.press("r", "y")
+        await settle(pilot)
+        from roomguard.screens.store_problem import StoreProblemScreen
+
+        assert isinstance(app.screen, StoreProblemScreen)
+        assert "newer Roomguard" in app.screen.problem.title
+        assert not any(isinstance(s, (HomeScreen, BackupsScreen)) for s in app.screen_stack)
+        await pilot.press("r")  # the newest backup is the pre-restore state
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Priya Raman" in home_names(app)

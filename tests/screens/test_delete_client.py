@@ -134,6 +134,9 @@ async def test_export_first_writes_a_private_file_that_outlives_the_deletion(sto
         await settle(pilot)
         (message,) = [m for m in messages(app) if m.startswith(f"Deleted {NAME}")]
         assert f"Your export {path} still holds their records" in message
+        with zipfile.ZipFile(list_backups(store_path)[0].path) as zf:  # the post-deletion backup
+            export_backed_up = f"exports/{path.name}" in zf.namelist()
+        assert ("so does the fresh backup" in message) == export_backed_up
     assert path.exists()  # the export is the coach's to keep or dispose of
 
 
