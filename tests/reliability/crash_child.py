@@ -97,9 +97,9 @@ def churn(root: Path, session_id: str, client_id: str) -> None:
 
 
 def hold(root: Path) -> None:
-    Store.open(root)
+    store = Store.open(root)
     report(f"ready {os.getpid()}")
-    while True:
+    while store.lock.held:
         signal.pause()
 
 

@@ -177,8 +177,7 @@ def run_batch(tmp_path: Path, seed: str, trials: int, record_property, run: str)
         results.append(trial)
 
     writes = sum(t.writes for t in results)
-    late = [t for t in results if not t.early]
-    assert sum(t.writes > 0 for t in late) >= len(late) // 2, "most kills came before any write"
+    assert writes > 0, "every kill came before the first write: nothing was tested"
     figures = {
         "kind": "crash",
         "run": run,
