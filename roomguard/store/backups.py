@@ -22,6 +22,10 @@ from roomguard.store.errors import StoreCorrupt
 KEEP_DAYS = 7
 BACKUP_DIR = "backups"
 _SKIP = {"roomguard.lock"}
+# Files the coach asked for (exports, reports, consent documents) are theirs, not the store's:
+# a backup does not carry them and a restore does not delete them.
+OUTPUT_DIRS = ("exports", "reports", "documents")
+_SKIP_DIRS = {BACKUP_DIR, *OUTPUT_DIRS}
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ def _store_files(root: Path) -> list[Path]:
     out = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if rel.parts[0] == BACKUP_DIR or path.name in _SKIP or path.name.startswith("."):
+        if rel.parts[0] in _SKIP_DIRS or path.name in _SKIP or path.name.startswith("."):
             continue
         if path.is_file():
             out.append(path)

@@ -173,3 +173,20 @@ class TestCommands:
         main(["--db", str(path), "backup", "create"])
         assert main(["--db", str(path), "backup", "restore", "nope"]) == 2
         assert "no backup named 'nope'" in capsys.readouterr().err
+
+
+def test_backups_leave_the_coachs_output_files_alone(tmp_path: Path) -> None:
+    """Exports, reports and documents are neither backed up nor deleted by a restore."""
+    import zipfile
+
+    path = seeded_store(tmp_path / "a")
+    outputs = [path / d / "file.txt" for d in ("exports", "reports", "documents")]
+    for out in outputs:
+        out.parent.mkdir()
+        out.write_text("mine")
+    with Store.open(path) as store:
+        backup = store.backup("manual")
+        assert not any(n.split("/")[0] in {"exports", "reports", "documents"}
+                       for n in zipfile.ZipFile(backup).namelist())
+        store.restore(backup)
+    assert all(out.read_text() == "mine" for out in outputs)
