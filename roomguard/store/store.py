@@ -37,6 +37,7 @@ from roomguard.store.errors import (
     StoreReadOnly,
     StoreTooNew,
     UnknownClient,
+    WriteFailed,
 )
 from roomguard.store.journal import EventJournal
 from roomguard.store.lock import LockHolder, StoreLock
@@ -44,6 +45,15 @@ from roomguard.store.migrations import MIGRATIONS, SCHEMA_VERSION, pending
 from roomguard.store.storage import AtomicJSONStorage
 
 Q = Query()
+
+
+def _ensure_dir(folder: Path) -> None:
+    """Create a folder a write needs; refused (disk full, read-only) it is a WriteFailed,
+    like any other failed write, so callers that keep running on a failed save do so."""
+    try:
+        ensure_dir(folder)
+    except OSError as exc:
+        raise WriteFailed(folder, exc) from exc
 
 
 def _fold(text: str) -> str:
@@ -147,7 +157,7 @@ class Store:
         db = self._dbs.get(path)
         if db is None:
             if not self.readonly:
-                ensure_dir(path.parent)
+                _ensure_dir(path.parent)
             db = TinyDB(path, readonly=self.readonly, storage=AtomicJSONStorage)
             self._dbs[path] = db
         return db
@@ -170,7 +180,7 @@ class Store:
             month = record_id.split("-", 1)[0]
             folder = self.root / "sessions" / month
             if not self.readonly:
-                ensure_dir(folder)
+                _ensure_dir(folder)
             journal = EventJournal(folder / f"{record_id}.jsonl", readonly=self.readonly)
             self._journals[record_id] = journal
         return journal
