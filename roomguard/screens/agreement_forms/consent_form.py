@@ -7,6 +7,7 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static
 
 from roomguard.core.consent import party_consents
@@ -69,9 +70,6 @@ class ConsentForm(AgreementForm[ConsentRecord]):
             id="participant_id",
         )
         yield self.error_label("participant_id")
-        yield self.label("Signed on")
-        yield DateField(format_date(self.today), today=self.today, id="signed_on")
-        yield self.error_label("signed_on")
         yield self.label("How consent was given in writing")
         yield Select(
             [(Text(method.value), method) for method in ConsentMethod],
@@ -82,9 +80,15 @@ class ConsentForm(AgreementForm[ConsentRecord]):
         yield self.label("Document reference (path or URL of the signed document)")
         yield Input(id="document_ref", placeholder="e.g. ~/Consents/priya-v2.pdf or https://…")
         yield self.error_label("document_ref")
-        yield self.label("Expires on (optional)")
-        yield DateField("", today=self.today, optional=True, id="expires_on")
-        yield self.error_label("expires_on")
+        with Horizontal(classes="columns"):
+            with Vertical(classes="column"):
+                yield self.label("Signed on")
+                yield DateField(format_date(self.today), today=self.today, id="signed_on")
+                yield self.error_label("signed_on")
+            with Vertical(classes="column"):
+                yield self.label("Expires on (optional)")
+                yield DateField("", today=self.today, optional=True, id="expires_on")
+                yield self.error_label("expires_on")
 
     def _dates(self) -> tuple[dict[str, str], dict[str, date | None]]:
         errors: dict[str, str] = {}

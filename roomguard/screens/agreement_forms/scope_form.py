@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, SelectionList
 from textual.widgets.selection_list import Selection
 
@@ -78,19 +79,24 @@ class ScopeForm(AgreementForm[ScopeExtension]):
             scope.reason if scope else "", id="reason", placeholder="e.g. Tom runs Priya's calendar"
         )
         yield self.error_label("reason")
-        yield self.label("From")
-        yield DateField(
-            format_date(scope.starts_on if scope else self.today), today=self.today, id="starts_on"
-        )
-        yield self.error_label("starts_on")
-        yield self.label("Until (optional: blank means until the terms change)")
-        yield DateField(
-            format_date(scope.ends_on) if scope and scope.ends_on else "",
-            today=self.today,
-            optional=True,
-            id="ends_on",
-        )
-        yield self.error_label("ends_on")
+        with Horizontal(classes="columns"):
+            with Vertical(classes="column"):
+                yield self.label("From")
+                yield DateField(
+                    format_date(scope.starts_on if scope else self.today),
+                    today=self.today,
+                    id="starts_on",
+                )
+                yield self.error_label("starts_on")
+            with Vertical(classes="column"):
+                yield self.label("Until (optional)")
+                yield DateField(
+                    format_date(scope.ends_on) if scope and scope.ends_on else "",
+                    today=self.today,
+                    optional=True,
+                    id="ends_on",
+                )
+                yield self.error_label("ends_on")
 
     def _dates(self) -> tuple[dict[str, str], date | None, date | None]:
         errors: dict[str, str] = {}

@@ -100,7 +100,8 @@ class TermsHistory(ModalScreen[None]):
         out = Text(end="")
 
         def heading(title: str) -> None:
-            out.append(f"\n\n{title}\n", style="bold")
+            gap = "\n" if out.plain.endswith("\n") else "\n\n"
+            out.append(f"{gap}{title}\n", style="bold")
 
         status = "current" if version == agreement.terms.version else "replaced"
         out.append(
