@@ -157,6 +157,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
+    if hasattr(os, "getloadavg"):
+        start_load, end_load = load[0], os.getloadavg()[0]
+        figures.append(Figure(
+            "bench.load_average", max(start_load, end_load), "", None, "", target="", met=True,
+            notes=f"1-min load average at start {start_load:.2f} / end {end_load:.2f} on "
+                  f"{os.cpu_count()} CPUs: other work on the machine skews the latency figures",
+        ))
     print()
     print(table(figures))
     write_json(figures, args.output)

@@ -3,21 +3,27 @@
 Issue targets, measured in the same run: *the app reaches its first painted screen within 1.25x
 the time of a bare Textual app (Header + Footer); resident memory within 1.3x that bare app.*
 
-Each measurement is a fresh ``python`` process (the same interpreter as the bench) running
-:data:`CHILD`, which
+Each measurement is a fresh ``python`` process (the same interpreter as the bench) on its own
+80x24 pseudo-terminal (Textual's real Linux driver, ``TERM=xterm-256color``; the parent drains
+the output), running :data:`CHILD`, which
 
-1. patches ``App.run`` to run headless (no terminal here) and wraps ``App._display`` (where a
-   screen's compositor update is handed to the driver);
+1. wraps ``App._display``, where a screen's compositor update is written to the terminal;
 2. runs either the bare app (``App`` composing ``Header()`` and ``Footer()``, importing only
    textual) or Roomguard's real entry point ``roomguard.cli.main.main(["--db", store])``;
-3. at the first ``_display`` of the first screen (for Roomguard: the ``HomeScreen``, clients and
-   recent sessions already in its tables) records ``time.monotonic()`` and RSS
-   (``/proc/self/statm``, what psutil's ``memory_info().rss`` reads) and ``os._exit(0)`` at once.
+3. at the first *whole* frame written for the first screen (a ``LayoutUpdate``, outside a
+   batch; for Roomguard with the ``HomeScreen`` in the screen stack, its tables filled) records
+   ``time.monotonic()``, RSS (``/proc/self/statm``, what psutil's ``memory_info().rss`` reads)
+   and process CPU time, and ``os._exit(0)`` at once.
+
+A frame Textual computes inside a batch update is dropped, and a ``ChopsUpdate`` only repaints
+what changed since the last computed frame, so before the first whole frame the terminal may
+show a partial screen: the time of the first write of any kind is kept as ``first_write_ms``.
 
 *Time to first paint* is from just before the parent spawns the process (``time.monotonic()``;
 the clock is system-wide) to that moment, so it includes interpreter start and all imports.
 Runs of the different apps are interleaved after one warm-up each (warm page cache and
-``.pyc``); the figure is the median of N runs.
+``.pyc``); figures are medians of N runs. ``Params(headless=True)`` uses Textual's headless
+driver instead (no pseudo-terminal; its console starts at 80x25, then resizes to 80x24).
 
 The store is a private copy of the generated ten-year store with today's backup already made
 (so the once-a-day backup worker does not run; ``startup.first_paint_backup_due`` measures the
@@ -29,11 +35,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+try:  # POSIX: measure in a real pseudo-terminal
+    import fcntl
+    import pty
+    import termios
+except ImportError:  # pragma: no cover - elsewhere, Textual's headless driver
+    pty = None  # type: ignore[assignment]
 
 from bench.common import BenchContext, Figure, median
 from bench.generate import FULL, QUICK, Spec, cached_store, copy_store
@@ -50,6 +65,7 @@ import os
 import sys
 
 MODE, OUT = sys.argv[1], sys.argv[2]
+FIRST_ANY = None
 
 
 def rss():
@@ -68,9 +84,10 @@ _display = App._display
 
 
 def _first_paint(self, screen, renderable):
+    global FIRST_ANY
     _display(self, screen, renderable)
     if renderable is None or self._batch_count:
-        return
+        return  # nothing written (a frame computed inside a batch is dropped)
     if MODE != "bare":
         if type(screen).__name__ == "StoreProblemScreen":
             sys.stderr.write("the store could not be opened (StoreProblemScreen)\n")
@@ -78,29 +95,33 @@ def _first_paint(self, screen, renderable):
         # The home screen, or a modal over it (an empty store offers onboarding at once).
         if not any(type(s).__name__ == "HomeScreen" for s in self.screen_stack):
             return
+    if FIRST_ANY is None:
+        FIRST_ANY = time.monotonic()
+    if type(renderable).__name__ != "LayoutUpdate":
+        return  # a partial update: the terminal does not hold a whole frame yet
     t = time.monotonic()
+    cpu = time.process_time()
     r = rss()
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     modules = len(sys.modules)
     with open(OUT, "w") as f:
-        f.write(f"{t!r} {T_START!r} {r} {peak} {modules}\n")
+        f.write(f"{t!r} {FIRST_ANY!r} {T_START!r} {r} {peak} {modules} {cpu!r}\n")
         f.flush()
     os._exit(0)
 
 
 App._display = _first_paint
 
-_run = App.run
+if os.environ.get("BENCH_HEADLESS") == "1":
+    _run = App.run
 
+    def _headless_run(self, *args, **kwargs):
+        kwargs["headless"] = True
+        return _run(self, *args, **kwargs)
 
-def _headless_run(self, *args, **kwargs):
-    kwargs["headless"] = True
-    return _run(self, *args, **kwargs)
-
-
-App.run = _headless_run
+    App.run = _headless_run
 
 if MODE == "bare":
     from textual.widgets import Footer, Header
@@ -125,6 +146,9 @@ class Params:
     runs: int  # per app
     backup_due_runs: int  # 0: skip that figure
     warmups: int = 1  # per app, not counted
+    headless: bool = False  # True: Textual's headless driver instead of a pseudo-terminal
+    rows: int = 24
+    cols: int = 80
 
 
 FULL_PARAMS = Params(FULL, runs=7, backup_due_runs=3)
@@ -133,23 +157,64 @@ QUICK_PARAMS = Params(QUICK, runs=3, backup_due_runs=1)
 
 @dataclass(frozen=True)
 class Sample:
-    seconds: float  # spawn -> first paint
-    in_process: float  # script's first line -> first paint
+    seconds: float  # spawn -> first whole frame written
+    first_write: float  # spawn -> first (possibly partial) update written
+    in_process: float  # script's first line -> first whole frame
     rss: int
     peak_rss: int
     modules: int
+    cpu: float  # process CPU time (all threads) at first paint: less sensitive to load
 
 
-def child_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "ROOMGUARD"))}
-    env["HOME"] = str(home)
-    env["XDG_DATA_HOME"] = str(home / "share")
-    env["XDG_CONFIG_HOME"] = str(home / "config")
-    env.pop("PYTHONPROFILEIMPORTTIME", None)
+def child_env(home: Path, headless: bool) -> dict[str, str]:
+    drop = ("TEXTUAL", "ROOMGUARD", "NO_COLOR", "COLUMNS", "LINES", "PYTHONPROFILEIMPORTTIME")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "share"),
+               XDG_CONFIG_HOME=str(home / "config"), TERM="xterm-256color", COLORTERM="truecolor",
+               BENCH_HEADLESS="1" if headless else "0")
     return env
 
 
-def launch(script: Path, out: Path, env: dict[str, str], mode: str, store: Path | None) -> Sample:
+def _in_pty(args: list[str], env: dict[str, str], rows: int, cols: int) -> tuple[float, int, bytes]:
+    """Run *args* on a fresh pseudo-terminal of rows x cols; return (spawn time, status, output)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    output = bytearray()
+
+    def drain() -> None:  # the app must never block on a full terminal
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child side closed
+                return
+            if not chunk:
+                return
+            output.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                start_new_session=True)
+        os.close(slave)
+        slave = -1
+        try:
+            status = proc.wait(timeout=CHILD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+        reader.join(timeout=2)
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    return t0, status, bytes(output)
+
+
+def launch(script: Path, out: Path, env: dict[str, str], mode: str, store: Path | None,
+           params: Params) -> Sample:
     out.unlink(missing_ok=True)
     args = [sys.executable, str(script), mode, str(out)]
     if store is not None:
@@ -157,16 +222,20 @@ def launch(script: Path, out: Path, env: dict[str, str], mode: str, store: Path 
         if lock.exists():
             lock.write_bytes(b"")  # as a clean exit leaves it
         args.append(str(store))
-    t0 = time.monotonic()
-    proc = subprocess.run(args, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          timeout=CHILD_TIMEOUT, check=False)
+    if params.headless or pty is None:
+        t0 = time.monotonic()
+        proc = subprocess.run(args, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=CHILD_TIMEOUT, check=False)
+        status, output = proc.returncode, proc.stderr
+    else:
+        t0, status, output = _in_pty(args, env, params.rows, params.cols)
     if not out.exists():
-        err = proc.stderr.decode(errors="replace").strip().splitlines()
-        raise RuntimeError(f"{mode} never painted (exit {proc.returncode}): "
-                           f"{err[-1] if err else 'no output'}")
-    t_paint, t_start, rss, peak, modules = out.read_text().split()
-    return Sample(float(t_paint) - t0, float(t_paint) - float(t_start), int(rss), int(peak),
-                  int(modules))
+        text = output.decode(errors="replace").strip().splitlines()
+        raise RuntimeError(f"{mode} never painted (exit {status}): "
+                           f"{text[-1][-200:] if text else 'no output'}")
+    t_full, t_any, t_start, rss, peak, modules, cpu = out.read_text().split()
+    return Sample(float(t_full) - t0, float(t_any) - t0, float(t_full) - float(t_start),
+                  int(rss), int(peak), int(modules), float(cpu))
 
 
 def prepared_store(dst: Path, src: Path | None = None) -> Path:
@@ -184,7 +253,7 @@ def measure(ctx: BenchContext, params: Params, cache_dir: Path | None = None) ->
     work.mkdir(parents=True, exist_ok=True)
     script = work / "first_paint.py"
     script.write_text(CHILD)
-    env = child_env(work / "home")
+    env = child_env(work / "home", params.headless)
     cached, manifest = cached_store(params.spec, cache_dir)
     ten_year = prepared_store(work / "ten-year", cached)
     empty = prepared_store(work / "empty")
@@ -197,18 +266,18 @@ def measure(ctx: BenchContext, params: Params, cache_dir: Path | None = None) ->
     samples: dict[str, list[Sample]] = {name: [] for name in apps}
     for _ in range(params.warmups):  # page cache, .pyc
         for mode, store in apps.values():
-            launch(script, work / "out.txt", env, mode, store)
+            launch(script, work / "out.txt", env, mode, store, params)
     for i in range(params.runs):
         order = list(apps.items())
         order = order[i % len(order):] + order[: i % len(order)]
         for name, (mode, store) in order:
-            samples[name].append(launch(script, work / "out.txt", env, mode, store))
+            samples[name].append(launch(script, work / "out.txt", env, mode, store, params))
 
     # The first open of a day: the backup worker zips the store while the first screen builds.
     due: list[Sample] = []
     for _ in range(params.backup_due_runs):
         shutil.rmtree(ten_year / "backups", ignore_errors=True)
-        due.append(launch(script, work / "out.txt", env, "roomguard", ten_year))
+        due.append(launch(script, work / "out.txt", env, "roomguard", ten_year, params))
 
     def med_ms(name: str) -> float:
         return median([s.seconds for s in samples[name]]) * 1000
@@ -222,6 +291,8 @@ def measure(ctx: BenchContext, params: Params, cache_dir: Path | None = None) ->
             "min_ms": min(secs),
             "max_ms": max(secs),
             "in_process_ms": median([s.in_process for s in samples[name]]) * 1000,
+            "first_write_ms": median([s.first_write for s in samples[name]]) * 1000,
+            "cpu_ms": median([s.cpu for s in samples[name]]) * 1000,
             "peak_rss_mb": med_mb(name, "peak_rss"),
             "modules": median([s.modules for s in samples[name]]),
         }
@@ -244,6 +315,12 @@ def measure(ctx: BenchContext, params: Params, cache_dir: Path | None = None) ->
             notes=f"resident set at the first painted frame, median of {n}",
             extra={"peak_rss_mb": med_mb("roomguard", "peak_rss"),
                    "bare_peak_rss_mb": med_mb("bare", "peak_rss")},
+        ),
+        Figure(
+            "startup.first_paint_cpu", spread("roomguard")["cpu_ms"], "ms",
+            spread("bare")["cpu_ms"], "bare Textual app (Header+Footer)", target="", met=True,
+            notes="process CPU time (all threads) spent by first paint: the same comparison, "
+                  "less disturbed by other load on the machine",
         ),
         Figure(
             "startup.first_paint_empty_store", med_ms("roomguard-empty"), "ms", bare_t,
