@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from roomguard.store.atomic import FILE_MODE
-from roomguard.store.errors import StoreLocked
+from roomguard.store.errors import StoreLocked, StoreReadOnly
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,13 @@ class StoreLock:
         self.recovered_from: LockHolder | None = None  # a crashed holder whose lock we took over
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as exc:  # read-only file system or directory: nobody can write here
+            raise StoreReadOnly(
+                self.path.parent,
+                f"its lock file cannot be opened for writing ({exc.strerror or exc})",
+            ) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -64,8 +70,11 @@ class StoreLock:
             "host": socket.gethostname(),
             "since": datetime.now().isoformat(timespec="seconds"),
         }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(me).encode(), 0)
+        # The flock is what keeps others out; who holds it is only for messages, so a disk
+        # too full to record it must not stop this instance from writing (and retrying).
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(me).encode(), 0)
         self._fd = fd
 
     def release(self) -> None:
