@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import stat
 from datetime import date, timedelta
 from pathlib import Path
@@ -47,6 +48,19 @@ SIZE = (120, 40)
 
 
 # --------------------------------------------------------------------------- helpers
+@pytest.fixture(scope="module")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seeded_store(tmp_path_factory.mktemp("demo") / "store")
+
+
+@pytest.fixture
+def demo(_demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo practice (copying is much faster than loading it again)."""
+    path = tmp_path / "store"
+    shutil.copytree(_demo_template, path)
+    return path
+
+
 def fresh_store(
     path: Path,
     *,
@@ -152,8 +166,8 @@ def highlight_party(screen: AgreementsScreen, participant_id: str) -> None:
 
 
 # --------------------------------------------------------------------------- the screen
-async def test_shows_parties_topics_scopes_and_in_force(tmp_path: Path) -> None:
-    app = make_app(seeded_store(tmp_path / "store"))
+async def test_shows_parties_topics_scopes_and_in_force(demo: Path) -> None:
+    app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_screen(pilot, "Priya Raman")
         text = screen_text(app)
@@ -172,16 +186,16 @@ async def test_shows_parties_topics_scopes_and_in_force(tmp_path: Path) -> None:
             assert shown in text
 
 
-async def test_outdated_consent_says_who_must_consent(tmp_path: Path) -> None:
-    app = make_app(seeded_store(tmp_path / "store"))
+async def test_outdated_consent_says_who_must_consent(demo: Path) -> None:
+    app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_screen(pilot, "Marcus Webb")
         assert status(app) == "✗ Not in force: Elena Ruiz must consent to version 2"
         assert "outdated" in screen_text(app)
 
 
-async def test_palette_offers_the_agreement_actions(tmp_path: Path) -> None:
-    app = make_app(seeded_store(tmp_path / "store"))
+async def test_palette_offers_the_agreement_actions(demo: Path) -> None:
+    app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot, "Priya Raman")
         commands = {command.title: command for command in binding_commands(app, screen)}
@@ -200,8 +214,8 @@ async def test_palette_offers_the_agreement_actions(tmp_path: Path) -> None:
         assert isinstance(app.screen, PartyForm)
 
 
-async def test_escape_goes_back_home(tmp_path: Path) -> None:
-    app = make_app(seeded_store(tmp_path / "store"))
+async def test_escape_goes_back_home(demo: Path) -> None:
+    app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_screen(pilot, "Priya Raman")
         await pilot.press("escape")
@@ -236,8 +250,8 @@ class TestPartyForm:
                 "✗ Not in force: Dana Reyes, Alex Morgan, Grace Kim must consent to version 1"
             )
 
-    async def test_edit_highlighted_party(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_edit_highlighted_party(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             tom = party_id(app, screen.client_id, "Tom Becker")
@@ -282,8 +296,8 @@ class TestPartyForm:
             await save(pilot)
             assert error(app, "role") == "Choose a role."
 
-    async def test_duplicate_name(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_duplicate_name(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             await open_screen(pilot, "Priya Raman")
             await pilot.press("p")
@@ -293,8 +307,8 @@ class TestPartyForm:
             assert isinstance(app.screen, PartyForm)
             assert error(app, "name") == 'Another party is already called "Tom Becker".'
 
-    async def test_alias_used_by_two_people(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_alias_used_by_two_people(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             await open_screen(pilot, "Priya Raman")
             await pilot.press("p")
@@ -363,8 +377,8 @@ class TestPartyForm:
             assert isinstance(app.screen, AgreementsScreen)
             assert stored(app, client_id).participants[-1].name == "[bold]Grace[/]"
 
-    async def test_end_a_third_partys_involvement(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_end_a_third_partys_involvement(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             tom = party_id(app, screen.client_id, "Tom Becker")
@@ -501,8 +515,8 @@ class TestConsent:
                 "→ Sat 3 Apr 2027 (read day-first; month-first would be Thu 4 Mar 2027)"
             )
 
-    async def test_revoke_consent(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_revoke_consent(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             tom = party_id(app, screen.client_id, "Tom Becker")
@@ -528,8 +542,8 @@ class TestConsent:
             assert isinstance(app.screen, AgreementsScreen)
             assert "no consent in force to revoke" in notes(app)
 
-    async def test_revocation_date_in_the_future_or_before_signing(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_revocation_date_in_the_future_or_before_signing(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             highlight_party(screen, party_id(app, screen.client_id, "Tom Becker"))
@@ -551,9 +565,9 @@ class TestConsent:
 # --------------------------------------------------------------------------- topics and terms
 class TestTopics:
     async def test_amending_topics_bumps_the_version_and_lists_who_must_reconsent(
-        self, tmp_path: Path
+        self, demo: Path
     ) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             await pilot.press("t")
@@ -590,8 +604,8 @@ class TestTopics:
             assert agreement.terms.version == 1 and agreement.history == []
             assert [t.name for t in agreement.terms.topics] == ["Health", "Money"]
 
-    async def test_edit_topic_from_the_topic_table(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_edit_topic_from_the_topic_table(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             topics = screen.query_one(TopicTable)
@@ -609,8 +623,8 @@ class TestTopics:
             assert agreement.terms.topics[0].name == "Health and wellbeing"
             assert agreement.history[0].topics[0].name == "Health"
 
-    async def test_empty_and_duplicate_topic_names(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_empty_and_duplicate_topic_names(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             await pilot.press("t")
@@ -633,8 +647,8 @@ class TestTopics:
             ("!!!", 'Phrase "!!!" has no letters or digits, so it can never match.'),
         ],
     )
-    async def test_duplicate_phrases(self, tmp_path: Path, phrases: str, message: str) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_duplicate_phrases(self, phrases: str, message: str, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             await open_screen(pilot, "Priya Raman")
             await pilot.press("t")
@@ -684,8 +698,8 @@ class TestTopics:
             assert isinstance(app.screen, AgreementsScreen)
             assert screen.samples.startswith("We had layoffs again")
 
-    async def test_remove_topic_makes_a_new_version(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_remove_topic_makes_a_new_version(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             topics = screen.query_one(TopicTable)
@@ -703,8 +717,8 @@ class TestTopics:
 
 
 class TestShareableAndScopes:
-    async def test_edit_shareable_categories(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_edit_shareable_categories(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             await pilot.press("s")
@@ -724,8 +738,8 @@ class TestShareableAndScopes:
             assert agreement.terms.shareable == ["scheduling", "travel plans"]
             assert agreement.terms.version == 2
 
-    async def test_add_scope_extension(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_add_scope_extension(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             agreement = stored(app, screen.client_id)
@@ -754,8 +768,8 @@ class TestShareableAndScopes:
             assert agreement.terms.version == 2
             assert "Tom books the pay review" in screen_text(app)
 
-    async def test_scope_errors(self, tmp_path: Path) -> None:
-        app = make_app(seeded_store(tmp_path / "store"))
+    async def test_scope_errors(self, demo: Path) -> None:
+        app = make_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, "Priya Raman")
             highlight_party(screen, party_id(app, screen.client_id, "Priya Raman"))
@@ -789,8 +803,8 @@ class TestShareableAndScopes:
 
 
 # --------------------------------------------------------------------------- review, history, document
-async def test_review_cadence(tmp_path: Path) -> None:
-    app = make_app(seeded_store(tmp_path / "store"))
+async def test_review_cadence(demo: Path) -> None:
+    app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot, "Priya Raman")
         await pilot.press("k")
@@ -819,8 +833,8 @@ async def test_review_cadence(tmp_path: Path) -> None:
         assert "Every 6 weeks" in screen_text(app)
 
 
-async def test_review_blank_next_date_comes_from_the_cadence(tmp_path: Path) -> None:
-    app = make_app(seeded_store(tmp_path / "store"))
+async def test_review_blank_next_date_comes_from_the_cadence(demo: Path) -> None:
+    app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_screen(pilot, "Priya Raman")
         await pilot.press("k")
@@ -830,8 +844,8 @@ async def test_review_blank_next_date_comes_from_the_cadence(tmp_path: Path) -> 
         assert stored(app, screen.client_id).next_review == date(2027, 1, 25)
 
 
-async def test_terms_history_shows_earlier_versions(tmp_path: Path) -> None:
-    app = make_app(seeded_store(tmp_path / "store"))
+async def test_terms_history_shows_earlier_versions(demo: Path) -> None:
+    app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_screen(pilot, "Marcus Webb")
         await pilot.press("y")
@@ -851,8 +865,8 @@ async def test_terms_history_shows_earlier_versions(tmp_path: Path) -> None:
         assert isinstance(app.screen, AgreementsScreen)
 
 
-async def test_generate_document(tmp_path: Path) -> None:
-    path = seeded_store(tmp_path / "store")
+async def test_generate_document(demo: Path) -> None:
+    path = demo
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await open_screen(pilot, "Priya Raman")
@@ -874,8 +888,10 @@ async def test_generate_document(tmp_path: Path) -> None:
     assert text.count("Signature: ") == 3
 
 
-async def test_generate_document_to_a_typed_path_asks_before_replacing(tmp_path: Path) -> None:
-    app = make_app(seeded_store(tmp_path / "store"))
+async def test_generate_document_to_a_typed_path_asks_before_replacing(
+    tmp_path: Path, demo: Path
+) -> None:
+    app = make_app(demo)
     target = tmp_path / "out" / "agreement.md"
     target.parent.mkdir()
     target.write_text("old")
@@ -930,8 +946,8 @@ async def test_hostile_names_are_shown_literally(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- snapshot
-def test_agreements_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = seeded_store(tmp_path / "store")
+def test_agreements_snapshot(snap_compare, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    path = demo
     app = make_app(path)
 
     async def run_before(pilot: Pilot[None]) -> None:
