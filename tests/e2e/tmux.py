@@ -44,6 +44,9 @@ class Tmux:
              "-x", str(self.width), "-y", str(self.height), shell],
             check=True, timeout=10, env={**os.environ, "TMUX": ""},
         )
+        # A detached session may otherwise be resized to tmux's default 80x24.
+        self._tmux("set-option", "-t", "rg", "window-size", "manual")
+        self._tmux("resize-window", "-t", "rg", "-x", str(self.width), "-y", str(self.height))
 
     def send(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", "rg", *keys)
