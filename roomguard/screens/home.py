@@ -36,6 +36,17 @@ if TYPE_CHECKING:
     from roomguard.app import RoomguardApp
 
 RECENT_SESSIONS = 20
+CELL_CHARS = 30  # user text wider than this is cut short in a table cell
+
+
+def _cell(text: str) -> Text:
+    """A name for a table cell, at most CELL_CHARS cells: one very long name must not push the
+    other columns off screen (a DataTable column is as wide as its widest cell)."""
+    cell = literal(text[: CELL_CHARS * 2], limit=None)
+    if len(text) > CELL_CHARS * 2:
+        cell.append("…")
+    cell.truncate(CELL_CHARS, overflow="ellipsis")
+    return cell
 
 
 class HomeScreen(Screen[None]):
@@ -100,7 +111,7 @@ class HomeScreen(Screen[None]):
         table.clear()
         years, today = self._retention_years(), self.rg.today()
         for client in self._clients.values():
-            name = literal(client.name)
+            name = _cell(client.name)
             state = Text("…", style="dim")
             if client.status is ClientStatus.CLOSED:
                 name.append(" (closed)", style="dim")
@@ -126,7 +137,7 @@ class HomeScreen(Screen[None]):
             alerts = Text(str(record.alerts), style="bold" if record.unhandled else "")
             table.add_row(
                 f"{record.started_at:%a %d %b %H:%M}",
-                literal(client.name if client else "(deleted client)"),
+                _cell(client.name if client else "(deleted client)"),
                 length,
                 alerts,
                 key=record.id,
@@ -159,7 +170,7 @@ class HomeScreen(Screen[None]):
                     elif due.state is DueState.DUE_SOON:
                         due_soon += 1
                 self.app.call_from_thread(
-                    self._set_state, client.id, literal(", ".join(third) or "—"), state, review
+                    self._set_state, client.id, _cell(", ".join(third) or "—"), state, review
                 )
         except StoreError as exc:
             self.app.call_from_thread(
