@@ -7,10 +7,19 @@ rule can be tested alone.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def is_valid_id(value: str) -> bool:
+    """Ids name files in the store, so they are plain: letters, digits, ``-`` and ``_``."""
+    return ID_PATTERN.fullmatch(value) is not None
 
 
 def new_id() -> str:

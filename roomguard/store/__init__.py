@@ -1,6 +1,7 @@
 """Durable storage for Roomguard: small TinyDB shards plus append-only session journals."""
 
 from roomguard.store.errors import (
+    InvalidRecord,
     StoreCorrupt,
     StoreError,
     StoreLocked,
@@ -12,6 +13,7 @@ from roomguard.store.errors import (
 from roomguard.store.store import Store, restore_without_opening
 
 __all__ = [
+    "InvalidRecord",
     "Store",
     "StoreCorrupt",
     "StoreError",

@@ -73,3 +73,9 @@ class UnknownClient(StoreError):
         self.name = name
         hint = f" Known clients: {', '.join(known)}." if known else " The store has no clients yet."
         super().__init__(f"No client named {name!r}.{hint}")
+
+
+class InvalidRecord(StoreError):
+    """A record the store refuses to write (an unsafe id, text that cannot be encoded)."""
+
+    title = "Cannot save this record"

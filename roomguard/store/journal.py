@@ -20,16 +20,42 @@ from typing import Any
 import orjson
 
 from roomguard.store.atomic import FILE_MODE, fsync_dir
-from roomguard.store.errors import StoreCorrupt, StoreReadOnly, WriteFailed
+from roomguard.store.errors import InvalidRecord, StoreCorrupt, StoreReadOnly, WriteFailed
 
 
 def encode_line(record: dict[str, Any]) -> bytes:
-    body = orjson.dumps(record)
+    try:
+        body = orjson.dumps(record)
+    except orjson.JSONEncodeError as exc:  # e.g. a lone surrogate pasted into a note
+        raise InvalidRecord(f"this text cannot be stored ({exc})") from exc
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
+def _decode(line: bytes) -> dict[str, Any] | None:
+    """One journal line (without its newline), or None when it fails its checksum or shape."""
+    if len(line) < 10 or line[8:9] != b" ":
+        return None
+    body = line[9:]
+    try:
+        crc = int(line[:8], 16)
+    except ValueError:
+        return None
+    if zlib.crc32(body) != crc:
+        return None
+    try:
+        record = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
 def scan(raw: bytes) -> tuple[list[dict[str, Any]], int]:
-    """Decode good records and return them with the byte length of the good prefix."""
+    """Decode good records and return them with the byte length up to the last good line.
+
+    A bad line followed by good ones (disk damage, not a crash: appends never follow a torn
+    line) is skipped rather than hiding everything after it; bytes after the last good line are
+    the torn tail that :meth:`EventJournal._open` cuts off.
+    """
     records: list[dict[str, Any]] = []
     good = 0
     pos = 0
@@ -38,23 +64,11 @@ def scan(raw: bytes) -> tuple[list[dict[str, Any]], int]:
         nl = raw.find(b"\n", pos)
         if nl < 0:
             break  # torn tail: no newline yet
-        line = raw[pos:nl]
-        if len(line) < 10 or line[8:9] != b" ":
-            break
-        body = line[9:]
-        try:
-            crc = int(line[:8], 16)
-        except ValueError:
-            break
-        if zlib.crc32(body) != crc:
-            break
-        try:
-            record = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            break
-        records.append(record)
+        record = _decode(raw[pos:nl])
         pos = nl + 1
-        good = pos
+        if record is not None:
+            records.append(record)
+            good = pos
     return records, good
 
 

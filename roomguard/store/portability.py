@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from roomguard.core.events import Event
-from roomguard.core.models import Agreement, Client, SessionRecord
+from roomguard.core.models import Agreement, Client, SessionRecord, is_valid_id
 from roomguard.core.validation import validate_agreement
 from roomguard.store.codec import CodecError, dump, dump_event, load, load_event
 from roomguard.store.store import Store
@@ -166,6 +166,9 @@ def parse_export(raw: bytes, today: date) -> ImportPlan:
         )
         if client is None:
             continue
+        if not is_valid_id(client.id):
+            problems.append(f"{where}.client.id: {client.id!r} is not a valid id "
+                            "(letters, digits, - and _ only)")
         if client.id in client_ids:
             problems.append(f"{where}.client.id: duplicate id {client.id!r}")
         client_ids.add(client.id)
@@ -199,6 +202,8 @@ def parse_export(raw: bytes, today: date) -> ImportPlan:
                     problems.extend(f"{swhere}.events[{k}]: {p}" for p in exc.problems)
             if record is None:
                 continue
+            if not is_valid_id(record.id):
+                problems.append(f"{swhere}.record.id: {record.id!r} is not a valid id")
             if record.id in session_ids:
                 problems.append(f"{swhere}.record.id: duplicate id {record.id!r}")
             session_ids.add(record.id)

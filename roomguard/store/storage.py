@@ -23,7 +23,7 @@ import orjson
 from tinydb.storages import Storage
 
 from roomguard.store.atomic import atomic_write
-from roomguard.store.errors import StoreCorrupt, StoreReadOnly, WriteFailed
+from roomguard.store.errors import InvalidRecord, StoreCorrupt, StoreReadOnly, WriteFailed
 
 
 class AtomicJSONStorage(Storage):
@@ -74,9 +74,9 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             self._cache = None  # TinyDB mutated our cached dict; the disk is the truth
             raise WriteFailed(self.path, exc) from exc
-        except TypeError:
+        except TypeError as exc:  # e.g. a lone surrogate pasted into a name
             self._cache = None
-            raise
+            raise InvalidRecord(f"this text cannot be stored ({exc})") from exc
         self._cache = data
         self._stamp = self._file_stamp()
 

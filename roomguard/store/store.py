@@ -27,11 +27,12 @@ from tinydb import Query, TinyDB
 from tinydb.table import Table
 
 from roomguard.core.events import Event, SessionEnded, SessionStarted
-from roomguard.core.models import Agreement, Client, SessionRecord
+from roomguard.core.models import Agreement, Client, SessionRecord, is_valid_id
 from roomguard.store import backups
 from roomguard.store.atomic import atomic_write, ensure_dir, read_bytes
 from roomguard.store.codec import CodecError, dump, dump_event, load, load_event
 from roomguard.store.errors import (
+    InvalidRecord,
     StoreCorrupt,
     StoreError,
     StoreReadOnly,
@@ -54,6 +55,13 @@ def _ensure_dir(folder: Path) -> None:
         ensure_dir(folder)
     except OSError as exc:
         raise WriteFailed(folder, exc) from exc
+
+
+def _checked_id(value: str) -> str:
+    """Ids become file names: refuse anything that could point outside the store."""
+    if not is_valid_id(value):
+        raise InvalidRecord(f"unsafe record id {value!r} (letters, digits, - and _ only)")
+    return value
 
 
 def _fold(text: str) -> str:
@@ -169,15 +177,15 @@ class Store:
         return self._table(self.root / "practice.json", name)
 
     def _client_path(self, client_id: str) -> Path:
-        return self.root / "clients" / f"{client_id}.json"
+        return self.root / "clients" / f"{_checked_id(client_id)}.json"
 
     def _month_path(self, month: str) -> Path:
-        return self.root / "sessions" / f"{month}.json"
+        return self.root / "sessions" / f"{_checked_id(month)}.json"
 
     def _journal(self, record_id: str) -> EventJournal:
         journal = self._journals.get(record_id)
         if journal is None:
-            month = record_id.split("-", 1)[0]
+            month = _checked_id(record_id).split("-", 1)[0]
             folder = self.root / "sessions" / month
             if not self.readonly:
                 _ensure_dir(folder)
