@@ -1,0 +1,356 @@
+"""Session reports as Markdown: the coach's full summary, and a summary safe for an assistant.
+
+Pure: text in, text out. Writing a file or the clipboard is the screen's job.
+
+:func:`coach_summary_markdown` is for the coach's own records and holds everything the session
+recorded: who was in the room when, the private topics detected, every alert with how it was
+handled, and every note.
+
+:func:`assistant_safe_summary` is meant to be sent to a third party (the client's assistant,
+say). It is built by **allow-list**: it starts from nothing and adds only these, per session:
+
+* the date, start and end time and length of the session (computed, no user text);
+* the names of the agreement's parties who were in the room at some point (parties only:
+  a guest's name is typed in the moment and never listed);
+* the shareable categories of the agreement's current terms (once, at the top);
+* the text of notes recorded as shareable action items (``NoteAdded.shareable``; a note also
+  marked private is left out).
+
+Nothing else is ever read into the output: no topic, alert, acknowledgement, private or
+ordinary note, transcript line, guest, contact detail or client note. And every piece of user
+text that is allowed in is checked first, belt and braces, against every private topic the
+client has ever had (current and earlier terms) and every topic name or phrase the sessions'
+own events recorded:
+
+1. the topic :class:`~roomguard.core.detection.Detector` (whole words, inflections, patterns;
+   each topic's name counts as a phrase; muted phrases are *not* honoured here, because a
+   false alarm in the room is no reason to take a risk on paper), and
+2. a plain casefolded substring test against every topic name and phrase.
+
+A shareable note that trips either check is left out entirely; a party name or shareable
+category that trips it is replaced by a neutral placeholder. How many items were left out is
+returned to the coach (:class:`AssistantSafeSummary.withheld`), never written into the text,
+because "one item withheld" would itself say that something private came up.
+
+The next session's date is not recorded anywhere yet, so it is not reported.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from roomguard.core.dates import describe_date
+from roomguard.core.detection import Detector
+from roomguard.core.document import md
+from roomguard.core.events import (
+    AlertRaised,
+    Event,
+    NoteAdded,
+    TopicDetected,
+)
+from roomguard.core.models import Agreement, Client, PrivateTopic, SessionRecord, Terms
+from roomguard.core.session import replay, summarise
+
+__all__ = [
+    "AssistantSafeSummary",
+    "assistant_safe_report",
+    "assistant_safe_summary",
+    "coach_summary_markdown",
+    "describe_length",
+    "describe_span",
+]
+
+
+# -- shared formatting (no user text) ----------------------------------------------------------
+
+
+def describe_length(length: timedelta | None) -> str:
+    """``50 min``, ``1 h 05 min``; ``not ended`` for None."""
+    if length is None:
+        return "not ended"
+    minutes = max(0, int(length.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def describe_span(start: datetime, end: datetime | None) -> str:
+    """``Wed 18 Nov 2026, 10:00–10:50 (50 min)``, or ``…, 10:00, not ended``."""
+    day = describe_date(start.date())
+    if end is None:
+        return f"{day}, {start:%H:%M}, not ended"
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{describe_date(end.date())} {end:%H:%M}"
+    return f"{day}, {start:%H:%M}–{end_text} ({describe_length(end - start)})"
+
+
+def _time(at: datetime | None) -> str:
+    return "?" if at is None else f"{at:%H:%M:%S}"
+
+
+def _terms_for(agreement: Agreement, version: int) -> Terms:
+    return agreement.terms_version(version) or agreement.terms
+
+
+def _topic_name(agreement: Agreement, terms: Terms, topic_id: str, fallback: str = "") -> str:
+    topic = terms.topic(topic_id) or next(
+        (t for version in (agreement.terms, *agreement.history) for t in version.topics
+         if t.id == topic_id),
+        None,
+    )
+    if topic is not None:
+        return topic.name
+    return fallback or "(a topic no longer in the terms)"
+
+
+# -- the coach's summary -----------------------------------------------------------------------
+
+
+def coach_summary_markdown(
+    client: Client, agreement: Agreement, record: SessionRecord, events: Sequence[Event]
+) -> str:
+    """Everything one session recorded, as Markdown for the coach's own files.
+
+    Contains private material (topics, phrases, transcript lines, alert reasons, private notes):
+    never send it to a third party. Every piece of user text is printable and Markdown-escaped.
+    """
+    state = replay(events, record.id)
+    summary = summarise(state, agreement)
+    terms = _terms_for(agreement, record.terms_version)
+    start = summary.started_at or record.started_at
+    end = summary.ended_at or record.ended_at
+    names = {p.participant_id: p.name for p in summary.presence}
+
+    out: list[str] = []
+    add = out.append
+    add(f"# Session with {md(client.name)}")
+    add("")
+    add(f"- **When:** {describe_span(start, end)}")
+    add(f"- **Terms version:** {record.terms_version}")
+    handled = len(summary.alerts) - summary.unhandled
+    add(f"- **Alerts:** {len(summary.alerts)} ({handled} handled, {summary.unhandled} unhandled)")
+    add("")
+    add("*Private: this summary is for the coach's records only.*")
+
+    add("")
+    add("## Who was in the room")
+    add("")
+    if summary.presence:
+        for person in summary.presence:
+            spans = ", ".join(
+                f"{i.start:%H:%M}–{i.end:%H:%M}" if i.end else f"{i.start:%H:%M}–(still present)"
+                for i in person.intervals
+            )
+            total = describe_length(person.total) if person.total is not None else "open"
+            add(f"- **{md(person.name)}** ({person.role.label}): {spans}; {total}")
+    else:
+        add("Nobody was recorded as present.")
+
+    add("")
+    add("## Private topics detected")
+    add("")
+    detected = [e for e in events if isinstance(e, TopicDetected)]
+    if detected:
+        for event in detected:
+            name = _topic_name(agreement, terms, event.topic_id)
+            line = f'- {_time(event.at)} **{md(name)}**: "{md(event.phrase)}" ({event.source.value}'
+            if event.speaker.strip():
+                line += f", {md(event.speaker)}"
+            if event.cue_time.strip():
+                line += f" at {md(event.cue_time)}"
+            line += ")"
+            if event.line.strip():
+                line += f" — {md(event.line)}"
+            add(line)
+    else:
+        add("None detected.")
+
+    add("")
+    add("## Alerts")
+    add("")
+    if summary.alerts:
+        for outcome in summary.alerts:
+            alert = outcome.alert
+            who = ", ".join(md(names.get(pid, pid)) for pid in alert.uncleared)
+            add(
+                f"- {_time(alert.at)} **{md(alert.topic_name)}**: {md(alert.reason)} "
+                f"(uncleared: {who or 'nobody named'})"
+            )
+            ack = outcome.acknowledgement
+            if ack is None:
+                add("  - **Unhandled**")
+            else:
+                add(f"  - Handled at {_time(ack.at)}: {md(outcome.handled)}")
+    else:
+        add("No alerts.")
+
+    add("")
+    add("## Notes")
+    add("")
+    notes = [e for e in events if isinstance(e, NoteAdded)]
+    if notes:
+        for note in notes:
+            flags = [f for f, on in (("private", note.private), ("shareable", note.shareable)) if on]
+            tag = f" ({', '.join(flags)})" if flags else ""
+            add(f"- {_time(note.at)}{tag}: {md(note.text)}")
+    else:
+        add("No notes.")
+    add("")
+    return "\n".join(out)
+
+
+# -- the assistant-safe summary ----------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+class _LeakCheck:
+    """Does a piece of text mention anything private? (See the module docstring.)"""
+
+    def __init__(self, topics: Iterable[PrivateTopic], extra_words: Iterable[str]) -> None:
+        topics = list(topics)
+        # A topic's name counts as one of its phrases here, so "family-conflict" is caught too.
+        self._detector = Detector.from_topics(
+            PrivateTopic(t.name, [t.name, *t.phrases], list(t.patterns), t.id) for t in topics
+        )
+        words = [t.name for t in topics] + [p for t in topics for p in t.phrases]
+        words += list(extra_words)
+        # Compared two ways: casefolded as typed (a name pasted whole, whatever its edges), and
+        # also with Unicode forms unified and runs of white space collapsed.
+        self._raw = {w for w in (x.casefold().strip() for x in words) if w}
+        self._folded = {w for w in (_fold(x) for x in words) if w}
+
+    def leaks(self, text: str) -> bool:
+        raw, folded = text.casefold(), _fold(text)
+        if any(w in raw for w in self._raw) or any(w in folded for w in self._folded):
+            return True
+        return bool(self._detector.topics_in(text))
+
+
+def _all_topics(agreement: Agreement) -> list[PrivateTopic]:
+    return [t for terms in (agreement.terms, *agreement.history) for t in terms.topics]
+
+
+def _recorded_words(events: Iterable[Event]) -> list[str]:
+    """Topic names and phrases the events themselves carry (a topic since deleted included)."""
+    words: list[str] = []
+    for event in events:
+        if isinstance(event, TopicDetected):
+            words.append(event.phrase)
+        elif isinstance(event, AlertRaised):
+            words += [event.topic_name, event.phrase]
+    return words
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantSafeSummary:
+    """The shareable text, and how many allowed items were left out for mentioning a topic.
+
+    ``withheld`` is for the coach only; the text never says anything was left out.
+    """
+
+    text: str
+    sessions: int
+    withheld: int
+
+
+_NAME_WITHHELD = "a party to the agreement"
+_CATEGORY_WITHHELD = "(one category not listed)"
+
+
+def assistant_safe_report(
+    client: Client,
+    agreement: Agreement,
+    records_with_events: Iterable[tuple[SessionRecord, Sequence[Event]]],
+) -> AssistantSafeSummary:
+    """The assistant-safe summary and the count of items withheld. See the module docstring.
+
+    Raises ValueError when a record belongs to another client (nothing of theirs may be mixed in).
+    """
+    sessions = []
+    for record, events in records_with_events:
+        if record.client_id != client.id or agreement.client_id != client.id:
+            raise ValueError("a session or agreement of another client was passed")
+        sessions.append((record, list(events)))
+    sessions.sort(key=lambda pair: pair[0].started_at)
+
+    recorded = [w for _, events in sessions for w in _recorded_words(events)]
+    check = _LeakCheck(_all_topics(agreement), recorded)
+    withheld = 0
+    parties = {p.id: p for p in agreement.participants}
+
+    out: list[str] = []
+    add = out.append
+    client_name = client.name
+    if check.leaks(client_name):
+        client_name, withheld = "the client", withheld + 1
+    add(f"# Session summary: {md(client_name)}")
+    add("")
+    add(
+        "Shared under the confidentiality agreement: dates and times, who attended, and the "
+        "action items agreed as shareable."
+    )
+    categories = []
+    for category in agreement.terms.shareable:
+        if not category.strip():
+            continue
+        if check.leaks(category):
+            withheld += 1
+            categories.append(_CATEGORY_WITHHELD)
+        else:
+            categories.append(md(category))
+    if categories:
+        add("")
+        add("What may be shared: " + ", ".join(dict.fromkeys(categories)) + ".")
+
+    if not sessions:
+        add("")
+        add("No sessions in this period.")
+    for record, events in sessions:
+        state = replay(events, record.id)
+        start = state.started_at or record.started_at
+        end = state.ended_at or record.ended_at
+        add("")
+        add(f"## {describe_span(start, end)}")
+        add("")
+        in_room = state.intervals()
+        present = [person for pid, person in parties.items() if pid in in_room]
+        shown = []
+        for person in present:
+            if check.leaks(person.name):
+                withheld += 1
+                shown.append(f"{_NAME_WITHHELD} ({person.role.label})")
+            else:
+                shown.append(f"{md(person.name)} ({person.role.label})")
+        add("Attended: " + ("; ".join(shown) if shown else "not recorded") + ".")
+        items = []
+        for event in events:
+            if not isinstance(event, NoteAdded) or not event.shareable or event.private:
+                continue
+            if not event.text.strip():
+                continue
+            if check.leaks(event.text):
+                withheld += 1
+                continue
+            items.append(md(event.text))
+        if items:
+            add("")
+            add("Action items:")
+            add("")
+            for item in items:
+                add(f"- {item}")
+    add("")
+    return AssistantSafeSummary("\n".join(out), len(sessions), withheld)
+
+
+def assistant_safe_summary(
+    client: Client,
+    agreement: Agreement,
+    records_with_events: Iterable[tuple[SessionRecord, Sequence[Event]]],
+) -> str:
+    """Markdown safe to send to a third party. Built by allow-list; see the module docstring."""
+    return assistant_safe_report(client, agreement, records_with_events).text
