@@ -23,10 +23,17 @@ if TYPE_CHECKING:
     from roomguard.core.models import Client
 
 
+def _client_commands() -> type:
+    from roomguard.client_commands import ClientCommands
+
+    return ClientCommands
+
+
 class RoomguardApp(App[None]):
     TITLE = "Roomguard"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {lambda: _client_commands()}
 
     BINDINGS = [
         Binding("q", "quit", "Quit"),
