@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from roomguard.store import StoreError, restore_without_opening
 from roomguard.store.backups import list_backups, verify
+from roomguard.widgets.literal import literal
 
 if TYPE_CHECKING:
     from roomguard.app import RoomguardApp
@@ -41,7 +42,7 @@ class StoreProblemScreen(Screen[None]):
         backups = list_backups(self.root)
         with Vertical(classes="dialog"):
             yield Static(self.problem.title, classes="title")
-            yield Static(str(self.problem), id="problem", markup=False)
+            yield Static(literal(str(self.problem), limit=None), id="problem")
             if backups:
                 yield Static("Backups (newest first):", classes="field-label")
                 yield OptionList(
@@ -86,7 +87,7 @@ class StoreProblemScreen(Screen[None]):
         rg: RoomguardApp = self.app  # type: ignore[assignment]
         rg.reopen_store()
         if rg.store_problem is not None:
-            self.query_one("#problem", Static).update(str(rg.store_problem))
+            self.query_one("#problem", Static).update(literal(str(rg.store_problem), limit=None))
             self.notify("That backup did not open either; try an older one.", severity="error")
             return
         from roomguard.screens.home import HomeScreen
