@@ -56,7 +56,7 @@ class Params:
 FULL_PARAMS = Params(FULL, toggles=3000, rounds=6, stock_sizes=(1_000, 10_000),
                      stock_inserts=200, stock_full_inserts=8, agreement_saves=400, opens=5)
 QUICK_PARAMS = Params(QUICK, toggles=600, rounds=3, stock_sizes=(1_000, 10_000),
-                      stock_inserts=30, stock_full_inserts=5, agreement_saves=80, opens=3)
+                      stock_inserts=15, stock_full_inserts=3, agreement_saves=60, opens=3)
 
 
 def _count(n: int) -> str:
