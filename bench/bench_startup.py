@@ -78,6 +78,18 @@ def rss():
         return psutil.Process().memory_info().rss
 
 
+def peak_rss():
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent across exec.
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss()
+
+
 from textual.app import App
 
 _display = App._display
@@ -102,9 +114,7 @@ def _first_paint(self, screen, renderable):
     t = time.monotonic()
     cpu = time.process_time()
     r = rss()
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = peak_rss()
     modules = len(sys.modules)
     with open(OUT, "w") as f:
         f.write(f"{t!r} {FIRST_ANY!r} {T_START!r} {r} {peak} {modules} {cpu!r}\n")
