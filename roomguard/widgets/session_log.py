@@ -18,6 +18,7 @@ from textual.widgets import RichLog
 from roomguard.widgets.literal import literal
 
 KEEP = 500  # entries kept for redrawing
+SHOWN_CHARS = 2000  # of one line's text; a longer line (a pasted megabyte) is cut short
 
 
 class LogKind(StrEnum):
@@ -50,11 +51,20 @@ _KIND_STYLE = {
 
 
 def _highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> Text:
-    """*text* as a literal, the detected spans shown reversed."""
-    out = literal(text, limit=None)
-    if len(out.plain) == len(text):  # printable() kept offsets (no control characters)
+    """*text* as a literal, the detected spans shown reversed.
+
+    Only the first SHOWN_CHARS characters are shown: wrapping a megabyte into the log would
+    stall the app for seconds and push every other entry (and the line's own time and
+    speaker) out of the log's rows.
+    """
+    shown = text[:SHOWN_CHARS]
+    out = literal(shown, limit=None)
+    if len(out.plain) == len(shown):  # printable() kept offsets (no control characters)
         for start, end in spans:
-            out.stylize("bold reverse", start, end)
+            if start < len(shown):
+                out.stylize("bold reverse", start, min(end, len(shown)))
+    if len(text) > len(shown):
+        out.append(f"… (+{len(text) - len(shown):,} chars)", style="dim")
     return out
 
 
