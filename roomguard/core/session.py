@@ -107,6 +107,15 @@ class SessionState:
     ended_at: datetime | None = None
     note_count: int = 0
     presence_log: list[PresenceMark] = field(default_factory=list)
+    # Kept up to date by apply(), so the queries every line makes cost the same at hour eight
+    # as at minute one (they used to scan every alert and acknowledgement of the session).
+    _waiting: dict[str, AlertRaised] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _muted: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+    _verbal: dict[str, set[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # ---------------------------------------------------------------- the reducer
     def apply(self, event: Event) -> None:
@@ -141,8 +150,20 @@ class SessionState:
                 self.note_count += 1
             case AlertRaised():
                 self.alerts[event.id] = event
+                answer = self.acknowledgements.get(event.id)
+                if answer is None:
+                    self._waiting[event.id] = event
+                elif answer.action is AckAction.VERBAL_CONSENT:
+                    self._verbal.setdefault(event.topic_id, set()).update(event.uncleared)
             case AlertAcknowledged():
-                self.acknowledgements.setdefault(event.alert_id, event)  # the first answer stands
+                if event.alert_id not in self.acknowledgements:  # the first answer stands
+                    self.acknowledgements[event.alert_id] = event
+                    self._waiting.pop(event.alert_id, None)
+                    if event.mute_phrase:
+                        self._muted.add(fold(event.mute_phrase))
+                    alert = self.alerts.get(event.alert_id)
+                    if alert is not None and event.action is AckAction.VERBAL_CONSENT:
+                        self._verbal.setdefault(alert.topic_id, set()).update(alert.uncleared)
             case DiscreetModeChanged():
                 self.discreet = event.on
             case SessionEnded():
@@ -165,8 +186,7 @@ class SessionState:
 
     def unacknowledged(self) -> list[AlertRaised]:
         """Alerts nobody has answered yet, oldest first."""
-        waiting = [a for a in self.alerts.values() if a.id not in self.acknowledgements]
-        return sorted(waiting, key=lambda a: a.at)
+        return sorted(self._waiting.values(), key=lambda a: a.at)
 
     def recently_active(self, now: datetime, window: timedelta = RECENT_WINDOW) -> set[str]:
         """Topic ids marked active, plus those detected within *window* before *now*."""
@@ -175,18 +195,11 @@ class SessionState:
 
     def verbally_cleared(self, topic_id: str) -> set[str]:
         """People who gave verbal consent in this session to an alert on *topic_id*."""
-        return {
-            participant_id
-            for alert_id, ack in self.acknowledgements.items()
-            if ack.action is AckAction.VERBAL_CONSENT
-            and (alert := self.alerts.get(alert_id)) is not None
-            and alert.topic_id == topic_id
-            for participant_id in alert.uncleared
-        }
+        return set(self._verbal.get(topic_id, ()))
 
     def muted_phrases(self) -> set[str]:
         """Phrases silenced as false alarms during this session, folded."""
-        return {fold(a.mute_phrase) for a in self.acknowledgements.values() if a.mute_phrase}
+        return set(self._muted)
 
     def intervals(self, until: datetime | None = None) -> dict[str, list[PresenceInterval]]:
         """Per person, when they were in the room. Open intervals end at *until* (or None)."""
