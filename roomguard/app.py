@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -87,19 +87,24 @@ class RoomguardApp(App[None]):
         self._open_store()
 
     # ----------------------------------------------------------------- lifecycle
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen is built here, not pushed from ``on_mount``: pushing it there makes
+        Textual compute (and throw away) a frame of an empty default screen first."""
         self._open_store()
         if self.store_problem is not None:
             from roomguard.screens.store_problem import StoreProblemScreen
 
-            self.push_screen(StoreProblemScreen(self.store_path, self.store_problem))
-            return
+            return StoreProblemScreen(self.store_path, self.store_problem)
         self.theme = self.store.setting("theme", self.theme) or self.theme
-        from roomguard.screens.home import HomeScreen
-
         if self.want_demo:
             self.load_demo()
-        self.push_screen(HomeScreen())
+        from roomguard.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.store_problem is not None:
+            return
         store = self.store
         if store.readonly and store.readonly_reason:
             self.notify(store.readonly_reason, title="Read-only", severity="warning", timeout=15)
@@ -111,8 +116,10 @@ class RoomguardApp(App[None]):
                 timeout=10,
             )
         if self.session_client:
-            self.start_session_named(self.session_client)
-        self.run_worker(self._daily_backup, thread=True, group="backup", exit_on_error=False)
+            self.call_after_refresh(self.start_session_named, self.session_client)
+        self.call_after_refresh(
+            self.run_worker, self._daily_backup, thread=True, group="backup", exit_on_error=False
+        )
 
     def _daily_backup(self) -> None:
         if self._store is None:

@@ -24,7 +24,7 @@ SUBCOMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_subcommands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="roomguard",
         description=(
@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="load a demonstration practice into an empty store"
     )
+    if not with_subcommands:
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
         try:
@@ -59,8 +61,23 @@ def error(message: str) -> int:
     return exit_codes.ERROR
 
 
+def _plain_launch(argv: Sequence[str]) -> bool:
+    """True when *argv* only opens the TUI (``--db PATH``, ``--demo``): no subcommand needed."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--demo" or arg.startswith("--db="):
+            i += 1
+        elif arg == "--db" and i + 1 < len(argv):
+            i += 2
+        else:
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_subcommands=not _plain_launch(argv))
     args = parser.parse_args(argv)
     from roomguard.locations import store_path
 

@@ -210,12 +210,12 @@ class BackupsScreen(Screen[None]):
         rg.reopen_store()
         if rg.store_problem is not None:
             # The restored files do not open (e.g. a newer schema): show the store problem
-            # screen in place of home, which offers the other backups.
+            # screen over home, which offers the other backups.
             from roomguard.screens.store_problem import StoreProblemScreen
 
             problem = rg.store_problem
             self.app.pop_screen()
-            self.app.switch_screen(StoreProblemScreen(rg.store_path, problem))
+            self.app.push_screen(StoreProblemScreen(rg.store_path, problem))
             return
         rg.refresh_home()
         self.reload()

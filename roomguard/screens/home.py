@@ -15,10 +15,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from roomguard.core.dates import describe_date
 from roomguard.core.models import Client, ClientStatus
 from roomguard.core.retention import (
     RETENTION_SETTING,
@@ -36,7 +36,14 @@ if TYPE_CHECKING:
     from roomguard.app import RoomguardApp
 
 RECENT_SESSIONS = 20
+DISPOSAL_STYLE = "bold red"
 CELL_CHARS = 30  # user text wider than this is cut short in a table cell
+
+
+def _describe_date(day: date) -> str:
+    from roomguard.core.dates import describe_date  # dateutil's parser: only when needed
+
+    return describe_date(day)
 
 
 def _cell(text: str) -> Text:
@@ -66,7 +73,11 @@ class HomeScreen(Screen[None]):
         ("Delete client", "Delete the highlighted client and all their records", "delete_client"),
         ("Close client", "Close the highlighted client, or reopen a closed one", "close_client"),
         ("Retention period", "Years to keep closed clients' records before disposal", "retention"),
+        ("Show or hide closed clients", "Closed clients, and which are due for disposal",
+         "toggle_closed"),
     ]
+
+    show_closed: reactive[bool] = reactive(False, init=False)
 
     @property
     def rg(self) -> RoomguardApp:
@@ -114,13 +125,26 @@ class HomeScreen(Screen[None]):
             name = _cell(client.name)
             state = Text("…", style="dim")
             if client.status is ClientStatus.CLOSED:
-                name.append(" (closed)", style="dim")
+                if not self.show_closed:
+                    continue  # counted in the border; the disposal toast names those due
                 state = closed_state(client, today, years)
+                name.append(" (closed)", style="dim")
             table.add_row(name, "", state, "", key=client.id)
+        closed = sum(c.status is ClientStatus.CLOSED for c in self._clients.values())
+        self.query_one("#clients-pane").border_subtitle = (
+            "" if self.show_closed or not closed else f"{closed} closed hidden (palette: show)"
+        )
         self._fill_sessions()
         self.query_one(DueSummary).overdue = None
         self.query_one(DueSummary).due_soon = None
-        self.compute_states(self.rg.today())
+        # After the first frame: the agreement states never hold up the screen appearing.
+        self.call_after_refresh(self.compute_states, today)
+
+    def watch_show_closed(self) -> None:
+        self.reload()
+
+    def action_toggle_closed(self) -> None:
+        self.show_closed = not self.show_closed
 
     def _fill_sessions(self) -> None:
         table = self.query_one("#sessions", DataTable)
@@ -285,7 +309,7 @@ class HomeScreen(Screen[None]):
         self.notify(
             f"{len(due)} closed client{'s are' if len(due) != 1 else ' is'} past the retention "
             f"period ({describe_retention(years)}): {names}. Their records are due for disposal "
-            "(palette: Delete client).",
+            "(palette: Show closed clients, then Delete client).",
             title="Records due for disposal",
             severity="warning",
             timeout=15,
@@ -317,7 +341,7 @@ class HomeScreen(Screen[None]):
             question, yes_label = f"Close {client.name}?", "Close client"
             detail = "Their records are kept. " + (
                 f"With a retention period of {describe_retention(years)} they become due for "
-                f"disposal on {describe_date(due)}." if due else "The retention check is off."
+                f"disposal on {_describe_date(due)}." if due else "The retention check is off."
             ) + " You can reopen the client later."
             done = "Closed"
 
@@ -365,5 +389,5 @@ def closed_state(client: Client, today: date, years: int) -> Text:
     """The Agreement cell of a closed client: flagged in bold red once due for disposal."""
     due = disposal_due_on(client, years)
     if due is not None and due <= today:
-        return Text(f"closed — dispose since {due.isoformat()}", style="bold red")
+        return Text(f"closed — dispose since {due.isoformat()}", style=DISPOSAL_STYLE)
     return Text("closed", style="dim")

@@ -93,4 +93,9 @@ class StoreProblemScreen(Screen[None]):
         from roomguard.screens.home import HomeScreen
 
         self.notify(f"Restored {backup.name}.")
-        self.app.switch_screen(HomeScreen())
+        homes = [s for s in self.app.screen_stack if isinstance(s, HomeScreen)]
+        if homes:  # shown over home (a restore from the backups screen): back to it
+            self.app.pop_screen()
+            homes[-1].reload()
+        else:  # the first screen of this run: home goes on top
+            self.app.push_screen(HomeScreen())

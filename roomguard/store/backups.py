@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -63,6 +62,8 @@ def make_backup(root: Path, reason: str = "daily", now: datetime | None = None) 
         n += 1
     name = final.name
     tmp = folder / f".{name}.tmp"
+    import zipfile  # only when a backup is made: keeps it out of start-up
+
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -116,6 +117,8 @@ def rotate(root: Path, now: datetime | None = None, keep_days: int = KEEP_DAYS) 
 
 def verify(path: Path) -> list[str]:
     """Every JSON file in the backup must parse; returns its member names."""
+    import zipfile
+
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
@@ -135,6 +138,8 @@ def restore(root: Path, backup: Path) -> None:
     The backup is verified first and the current state is itself backed up, so a restore can be
     undone. Files the backup does not hold are removed (they did not exist at backup time).
     """
+    import zipfile
+
     names = verify(backup)
     make_backup(root, "pre-restore")
     keep = set(names)

@@ -20,13 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from roomguard.core.events import Event, SessionEnded, SessionStarted
 from roomguard.core.models import Agreement, Client, SessionRecord, is_valid_id
 from roomguard.store import backups
 from roomguard.store.atomic import atomic_write, ensure_dir, read_bytes
@@ -44,6 +43,9 @@ from roomguard.store.journal import EventJournal
 from roomguard.store.lock import LockHolder, StoreLock
 from roomguard.store.migrations import MIGRATIONS, SCHEMA_VERSION, pending
 from roomguard.store.storage import AtomicJSONStorage
+
+if TYPE_CHECKING:
+    from roomguard.core.events import Event
 
 Q = Query()
 
@@ -281,6 +283,8 @@ class Store:
     def start_session(
         self, client_id: str, at: datetime, terms_version: int, present: list[str]
     ) -> SessionRecord:
+        from roomguard.core.events import SessionStarted
+
         record = SessionRecord(client_id=client_id, started_at=at, terms_version=terms_version)
         self.append_event(
             record.id,
@@ -294,6 +298,8 @@ class Store:
         self._journal(session_id).append(dump_event(event))
 
     def end_session(self, record: SessionRecord, at: datetime) -> None:
+        from roomguard.core.events import SessionEnded
+
         self.append_event(record.id, SessionEnded(at=at))
         record.ended_at = at
         self.update_session(record)

@@ -181,8 +181,9 @@ async def test_a_restored_backup_that_will_not_open_leads_to_recovery(store_path
 
         assert isinstance(app.screen, StoreProblemScreen)
         assert "newer Roomguard" in app.screen.problem.title
-        assert not any(isinstance(s, (HomeScreen, BackupsScreen)) for s in app.screen_stack)
+        assert not any(isinstance(s, BackupsScreen) for s in app.screen_stack)
         await pilot.press("r")  # the newest backup is the pre-restore state
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+        assert sum(isinstance(s, HomeScreen) for s in app.screen_stack) == 1
         assert "Priya Raman" in home_names(app)

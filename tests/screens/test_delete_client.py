@@ -287,6 +287,9 @@ async def test_closed_clients_past_retention_are_flagged_on_home(store_path: Pat
     app = make_app(store_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert "3 closed hidden" in str(app.screen.query_one("#clients-pane").border_subtitle)
+        app.screen.show_closed = True
+        await settle(pilot)
         due = (TODAY - relativedelta(years=1)).isoformat()
         assert state_of(app, old.id) == f"closed — dispose since {due}"
         assert state_of(app, bare.id).startswith("closed — dispose since ")
@@ -304,6 +307,8 @@ async def test_retention_form_validates_inline_and_saves(store_path: Path) -> No
     old, _ = closed_long_ago(store_path)
     app = make_app(store_path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.show_closed = True
         await settle(pilot)
         app.screen.action_retention()
         await settle(pilot)
@@ -341,6 +346,8 @@ async def test_retention_form_validates_inline_and_saves(store_path: Path) -> No
 async def test_close_and_reopen_a_client(store_path: Path) -> None:
     app = make_app(seeded_store(store_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.show_closed = True
         await settle(pilot)
         titles = {cmd.title for cmd in app.get_system_commands(app.screen)}
         assert {"Close client", "Retention period"} <= titles
