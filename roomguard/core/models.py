@@ -229,6 +229,7 @@ class Agreement:
     reviews: list[Review] = field(default_factory=list)
     muted_phrases: list[str] = field(default_factory=list)  # false alarms the coach silenced
     todos: list[Todo] = field(default_factory=list)
+    next_session: datetime | None = None  # booked; shareable (it is scheduling)
     id: str = field(default_factory=new_id)
 
     def participant(self, participant_id: str) -> Participant | None:

@@ -14,7 +14,8 @@ say). It is built by **allow-list**: it starts from nothing and adds only these,
   a guest's name is typed in the moment and never listed);
 * the shareable categories of the agreement's current terms (once, at the top);
 * the text of notes recorded as shareable action items (``NoteAdded.shareable``; a note also
-  marked private is left out).
+  marked private is left out);
+* the next session's date and time, when one is booked (``Agreement.next_session``).
 
 Nothing else is ever read into the output: no topic, alert, acknowledgement, private or
 ordinary note, transcript line, guest, contact detail or client note. And every piece of user
@@ -32,7 +33,6 @@ category that trips it is replaced by a neutral placeholder. How many items were
 returned to the coach (:class:`AssistantSafeSummary.withheld`), never written into the text,
 because "one item withheld" would itself say that something private came up.
 
-The next session's date is not recorded anywhere yet, so it is not reported.
 """
 
 from __future__ import annotations
@@ -306,6 +306,9 @@ def assistant_safe_report(
     if categories:
         add("")
         add("What may be shared: " + ", ".join(dict.fromkeys(categories)) + ".")
+    if agreement.next_session is not None:  # a date and time: scheduling, no user text
+        add("")
+        add(f"Next session: {agreement.next_session:%A %d %B %Y, %H:%M}.")
 
     if not sessions:
         add("")

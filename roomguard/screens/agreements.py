@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,7 @@ class AgreementsScreen(Screen[None]):
         Binding("y", "history", "Terms history"),
         Binding("s", "shareable", "Shareable categories", show=False),
         Binding("k", "cadence", "Review cadence", show=False),
+        Binding("n", "next_session", "Next session", show=False),
         Binding("d", "remove", "Remove highlighted", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
@@ -409,6 +411,20 @@ class AgreementsScreen(Screen[None]):
         agreement = copy.deepcopy(self.agreement)
         agreement.cadence = plan.cadence
         agreement.next_review = plan.next_review
+        return self.save(agreement)
+
+    def action_next_session(self) -> None:
+        from roomguard.screens.agreement_forms.next_session_form import NextSessionForm
+
+        self.app.push_screen(
+            NextSessionForm(
+                self._save_next_session, current=self.agreement.next_session, today=self.rg.today()
+            )
+        )
+
+    def _save_next_session(self, when: datetime | None) -> bool:
+        agreement = copy.deepcopy(self.agreement)
+        agreement.next_session = when
         return self.save(agreement)
 
     # ----------------------------------------------------------------- consent

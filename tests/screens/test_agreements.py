@@ -6,7 +6,7 @@ import io
 import os
 import shutil
 import stat
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -954,3 +954,37 @@ def test_agreements_snapshot(snap_compare, demo: Path) -> None:  # type: ignore[
         await open_screen(pilot, "Priya Raman")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+class TestNextSession:
+    async def test_book_next_session_and_it_reaches_the_assistant_safe_summary(
+        self, store_path: Path
+    ) -> None:
+        from roomguard.core.reports import assistant_safe_summary
+        from roomguard.screens.agreement_forms.next_session_form import NextSessionForm
+        from tests.screens.helpers import make_app, seeded_store, settle
+
+        app = make_app(seeded_store(store_path))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_agreements(app.store.find_client("Priya Raman"))
+            await settle(pilot)
+            await pilot.press("n")
+            await settle(pilot)
+            assert isinstance(app.screen, NextSessionForm)
+            app.screen.query_one("#day-input").value = "yesterday"
+            app.screen.query_one("#at").value = "25:99"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, NextSessionForm)  # both errors shown, nothing lost
+            assert "in the past" in str(app.screen.query_one("#day-error").content)
+            assert "not a time of day" in str(app.screen.query_one("#at-error").content)
+            app.screen.query_one("#day-input").value = "2026-12-03"
+            app.screen.query_one("#at").value = "14:30"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            client = app.store.find_client("Priya Raman")
+            agreement = app.store.agreement(client.id)
+            assert agreement.next_session == datetime(2026, 12, 3, 14, 30)
+            text = assistant_safe_summary(client, agreement, [])
+            assert "Next session: Thursday 03 December 2026, 14:30." in text
