@@ -138,6 +138,7 @@ def hostile_practice(path: Path) -> dict[str, str]:
             NoteAdded(start + timedelta(minutes=2), NOTE, private=True),
             TopicDetected(start + timedelta(minutes=3), secret.id, "divorce",
                           TopicSource.TRANSCRIPT, line, EVE, 9, 16, "00:03:00.000"),
+            NoteAdded(start + timedelta(minutes=3), "[i]big[/i] " + "Q" * MB),
             alert,
             AlertAcknowledged(start + timedelta(minutes=4), alert.id, AckAction.FALSE_ALARM,
                               note=CLEAR + "[/]", mute_phrase=""),
@@ -348,6 +349,10 @@ async def test_session(practice: tuple[Path, dict[str, str]], tmp_path: Path) ->
     async with app.run_test(size=(W, H)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SessionBriefing)
+        header = screen_text(app).split("\n")[0]
+        assert "\x1b" not in header, (
+            "the session screen's header shows the client's name raw (SessionScreen.sub_title "
+            f"= client.name), so its escapes reach the terminal: {header!r}")
         text = shown_safely(app)  # the briefing, over the session screen
         assert "Needs attention" in text and "Begin session" in text  # not pushed off
         attention = [str(item.render()) for item in app.screen.query(".attention")]
@@ -423,15 +428,28 @@ async def test_history(practice: tuple[Path, dict[str, str]]) -> None:
     app = make_app(path)
     async with app.run_test(size=(W, H)) as pilot:
         await settle(pilot)
-        client = app.store.client(ids["client"])
-        app.open_history(client)
+        began = time.perf_counter()
+        app.open_history(app.store.client(ids["client"]))
+        await settle(pilot)
+        took = time.perf_counter() - began
+        text = shown_safely(app)
+        # The list, and the detail of the past session: the transcript line, the alert, how it
+        # was handled and the notes, all literal; the megabyte note cut short.
+        for value in ("[bold]x[/] ␛]52;c;aGk=␇",
+                      "Eve: the divorce ␛]52;c;aGk=␇ [bold]now[/]",
+                      "[b]Secret[/b] ␛[2J␛[H<U+202E>plans<U+202C>",
+                      "came up with [red]Eve[/] ␛]52;c;aGk=␛\\<U+009B>2J present",
+                      "false alarm: ␛[2J␛[H[/]",
+                      seen(NOTE),
+                      "[i]big[/i]"):
+            assert appears(value, text), value
+        assert re.search(r"QQQ… \(\+9\d\d,\d{3} chars\)", text), "the 1 MB note is not cut short"
+        assert "Sessions" in text and "Quit" in text.split("\n")[H - 1]
+        assert took < 5, f"the history of a session with a 1 MB note took {took:.1f} s"
+        app.open_history(None)  # every client's sessions, the megabyte-named client's included
         await settle(pilot)
         text = shown_safely(app)
-        assert "[bold]x[/] ␛]52;c;aGk=␇" in text
-        app.open_history(None)
-        await settle(pilot)
-        text = shown_safely(app)
-        assert "[link=x]MMM" in text or "[bold]x[/]" in text
+        assert "Priya Raman" in text and "[bold]x[/] ␛]52;c;aGk=␇" in text
 
 
 # ----------------------------------------------------------------------------- store problem
