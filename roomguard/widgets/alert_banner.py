@@ -1,8 +1,9 @@
 """The alert banner: every alert nobody has acknowledged yet, oldest first, until it is handled.
 
 The screen hands over :class:`AlertView` rows with two wordings, the full one and the one for
-discreet mode (no topic name, no phrase, no reasons), and the banner picks one. It is hidden
-while there is nothing to show. A click posts :class:`AlertBanner.AcknowledgeRequested` for the
+discreet mode (no topic name, no phrase, no reasons), and the banner picks one. It keeps a
+fixed height of four lines (one per alert, oldest first) so a new alert never re-lays out the
+screen; it turns red while anything is waiting. A click posts :class:`AlertBanner.AcknowledgeRequested` for the
 oldest alert, the one the coach handles first.
 """
 
@@ -20,7 +21,7 @@ from textual.widget import Widget
 
 from roomguard.widgets.literal import literal
 
-SHOWN = 4  # alerts listed in full; the rest are counted
+SHOWN = 3  # alerts listed, one line each; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +35,17 @@ class AlertView:
 class AlertBanner(Widget):
     DEFAULT_CSS = """
     AlertBanner {
-        height: auto;
-        display: none;
-        background: $error 25%;
-        border-left: thick $error;
+        height: 4;
         padding: 0 1;
+        color: $text-muted;
+        border-left: thick $surface;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     AlertBanner.-active {
-        display: block;
+        color: $text;
+        background: $error 25%;
+        border-left: thick $error;
     }
     """
 
@@ -58,10 +62,10 @@ class AlertBanner(Widget):
         self.alerts = tuple(alerts)
 
     def watch_alerts(self, alerts: tuple[AlertView, ...]) -> None:
-        self.set_class(bool(alerts), "-active")
-
-    def watch_discreet(self) -> None:
-        self.refresh(layout=True)
+        # A fixed height and no display change: a new alert repaints four lines, never the
+        # whole screen's layout (that keeps line-to-alert time low).
+        if self.has_class("-active") != bool(alerts):
+            self.set_class(bool(alerts), "-active")
 
     def _lines(self) -> list[Text]:
         count = len(self.alerts)
@@ -69,20 +73,20 @@ class AlertBanner(Widget):
         head.append(
             f"⚠ {count} unacknowledged alert{'s' if count != 1 else ''}", style="bold"
         )
-        head.append("  — press a to acknowledge the oldest", style="")
+        if count > SHOWN:
+            head.append(f" (oldest {SHOWN} shown)")
+        head.append(" — press a to acknowledge the oldest")
         lines = [head]
         for alert in self.alerts[:SHOWN]:
             line = Text(end="")
             line.append(f"{alert.at:%H:%M:%S}  ", style="bold")
             line.append_text(literal(alert.masked if self.discreet else alert.text, limit=600))
             lines.append(line)
-        if count > SHOWN:
-            lines.append(Text(f"… and {count - SHOWN} more", style="italic", end=""))
         return lines
 
     def render(self) -> Text:
         if not self.alerts:
-            return Text("", end="")
+            return Text("No unacknowledged alerts.", end="")
         return Text("\n", end="").join(self._lines())
 
     def on_click(self, event: events.Click) -> None:
