@@ -55,6 +55,7 @@ from roomguard.core.events import (
 from roomguard.core.models import Agreement, Client, Role, SessionRecord, Todo
 from roomguard.core.policy import clearance, is_private_topic
 from roomguard.core.session import Guard, SessionError, SessionState, fold, summarise
+from roomguard.core.text import printable
 from roomguard.core.transcript import Utterance
 from roomguard.follow import TranscriptFollower
 from roomguard.store import StoreError
@@ -229,7 +230,7 @@ class SessionScreen(Screen[None]):
                 "Read-only",
             )
             return
-        self.sub_title = self.client.name
+        self.sub_title = printable(self.client.name, 80)
         self._auto_discreet = bool(store.setting(AUTO_DISCREET, False))
         self.guard = Guard(self.agreement)
         self._build_detector()
