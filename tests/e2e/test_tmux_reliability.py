@@ -297,7 +297,7 @@ def test_a_whole_session_from_start_to_history(terminals: list[Terminal], tmp_pa
     term.send("p")
     term.send("r")
     deadline = time.monotonic() + 10
-    while "unacknowledged alert" in term.screen():
+    while "1 unacknowledged alert" in term.screen():
         assert time.monotonic() < deadline, term.screen()
         time.sleep(0.1)
 
