@@ -86,7 +86,8 @@ class AcknowledgeForm(ModalScreen[Acknowledgement | None]):
                 yield Button("Record", id="record", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one(RadioSet).focus()
+        if self._choice is None:  # a key typed ahead may already have chosen (and moved focus)
+            self.query_one(RadioSet).focus()
 
     # ----------------------------------------------------------------- choosing
     def _selected(self) -> AckAction | None:
@@ -94,7 +95,8 @@ class AcknowledgeForm(ModalScreen[Acknowledgement | None]):
 
     def _set_choice(self, index: int) -> None:
         self._choice = CHOICES[index][1]
-        self.query_one("#action-error", Label).update("")
+        for error in self.query("#action-error").results(Label):
+            error.update("")
         false_alarm = self._choice is AckAction.FALSE_ALARM
         for box in self.query("#mute").results(Checkbox):
             box.disabled = not false_alarm
@@ -103,9 +105,13 @@ class AcknowledgeForm(ModalScreen[Acknowledgement | None]):
 
     def action_choose(self, key: str) -> None:
         index = next(i for i, (k, _, _) in enumerate(CHOICES) if k == key)
-        list(self.query(RadioButton))[index].value = True
+        buttons = list(self.query(RadioButton))
+        if index < len(buttons):
+            buttons[index].value = True
         self._set_choice(index)
-        self.query_one("#record", Button).focus()
+        for record in self.query("#record").results(Button):
+            # At once, not deferred like focus(): an Enter typed right after must press Record.
+            self.set_focus(record)
 
     def action_toggle_mute(self) -> None:
         for box in self.query("#mute").results(Checkbox):

@@ -1,0 +1,96 @@
+"""End to end: ``roomguard --db STORE session "Noah Kim"`` in a real terminal.
+
+The parent joins with a number key, a private phrase is typed, the alert shows, it is
+acknowledged, the session ends with a summary, and the store's journal holds all of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from roomguard.core.events import (
+    AckAction,
+    AlertAcknowledged,
+    AlertRaised,
+    PresenceChanged,
+    SessionEnded,
+    SessionStarted,
+)
+from roomguard.demo import load_demo
+from roomguard.store import Store
+from tests.e2e.tmux import Tmux, require_tmux
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    require_tmux()
+    term = Tmux(tmp_path, width=120, height=40)
+    yield term
+    term.kill()
+
+
+def test_session_alert_acknowledge_end(tmux: Tmux, tmp_path: Path) -> None:
+    store_path = tmp_path / "store"
+    with Store.open(store_path) as store:
+        load_demo(store, date.today())  # the console script runs on the real clock
+
+    tmux.start(["--db", str(store_path), "session", "Noah Kim"])
+    tmux.wait_for("Before the session with Noah Kim")
+    tmux.wait_for("Begin session")
+    tmux.send("Enter")
+    tmux.wait_for("In the room")
+    tmux.wait_for("· started")  # the session is live: keys now act on it
+
+    # The parent comes in (3), Noah steps out and back (1, 1).
+    tmux.send("3")
+    tmux.wait_for("● in   Grace Kim")
+    tmux.send("1")
+    tmux.wait_for("○ out  Noah Kim")
+    tmux.send("1")
+    tmux.wait_for("● in   Noah Kim")
+
+    tmux.send("n")  # into the notes input
+    tmux.wait_for("Leave notes")
+    tmux.send("-l", "we talked about the divorce")
+    tmux.send("Enter")
+    screen = tmux.wait_for("1 unacknowledged alert")
+    assert 'Family conflict came up ("divorce")' in screen
+    assert "NOT cleared: Grace Kim" in screen
+
+    tmux.send("Escape")  # out of the input: letters are keys again
+    tmux.wait_for("Acknowledge")
+    tmux.send("a")
+    tmux.wait_for("How did you handle it?")
+    tmux.send("s")
+    tmux.send("Enter")
+    tmux.wait_for("No unacknowledged alerts")
+
+    tmux.send("e")
+    tmux.wait_for("End the session?")
+    tmux.send("y")
+    screen = tmux.wait_for("Session summary")
+    assert "Alerts: 1" in screen
+    assert "asked the person to step out" in screen
+    assert "Grace Kim" in screen
+    tmux.send("Enter")
+    tmux.wait_for("Start session")  # back home
+    tmux.send("q")
+    assert tmux.wait_for_exit() == 0
+
+    with Store.open(store_path, readonly=True) as store:
+        client = store.find_client("Noah Kim")
+        record = next(store.sessions(client_id=client.id))
+        assert record.ended_at is not None and (record.alerts, record.unhandled) == (1, 0)
+        events = store.events(record.id)
+    assert isinstance(events[0], SessionStarted) and isinstance(events[-1], SessionEnded)
+    assert [e.present for e in events if isinstance(e, PresenceChanged)] == [True, False, True]
+    (alert,) = [e for e in events if isinstance(e, AlertRaised)]
+    (ack,) = [e for e in events if isinstance(e, AlertAcknowledged)]
+    assert alert.topic_name == "Family conflict" and alert.phrase == "divorce"
+    assert ack.alert_id == alert.id and ack.action is AckAction.STEPPED_OUT
