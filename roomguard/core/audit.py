@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from roomguard.core.detection import Detector
-from roomguard.core.events import AlertRaised, Event, PresenceSource, TopicSource
-from roomguard.core.models import Agreement
+from roomguard.core.detection import Detector, Hit
+from roomguard.core.events import AlertRaised, Event, GuestJoined, PresenceSource, TopicSource
+from roomguard.core.models import Agreement, Participant
 from roomguard.core.session import Guard
 from roomguard.core.transcript import Utterance
 
@@ -30,23 +30,46 @@ def cue_offset(utterance: Utterance) -> timedelta:
     return timedelta(hours=int(hours), minutes=int(minutes), seconds=float(rest.replace(",", ".")))
 
 
+@dataclass(frozen=True)
+class Observation:
+    """What one transcript line did: the events to record, the topic hits (for highlighting),
+    the guest an unknown speaker became, and whether the label named several parties."""
+
+    events: list[Event]
+    hits: list[Hit]
+    new_guest: Participant | None = None
+    ambiguous_speaker: bool = False
+
+
 def observe_utterance(
     guard: Guard, detector: Detector, utterance: Utterance, now: datetime
-) -> list[Event]:
-    """One transcript line: an unknown speaker joins as a guest, then the line is judged."""
+) -> Observation:
+    """One transcript line: an unknown speaker joins as a guest, then the line is judged.
+
+    A label that names more than one party (two people share an alias) is not guessed at and
+    does not become a guest: the line is judged with whoever is already in the room.
+    """
     events: list[Event] = []
-    speaker = utterance.speaker.strip()
+    speaker = " ".join(utterance.speaker.split())
+    new_guest: Participant | None = None
+    ambiguous = False
     if speaker and guard.resolve_speaker(speaker) is None:
-        events += guard.add_guest(speaker, now, PresenceSource.SPEECH)
+        if len(guard.speakers_matching(speaker)) > 1:
+            ambiguous = True
+        else:
+            joined = guard.add_guest(speaker, now, PresenceSource.SPEECH)
+            events += joined
+            new_guest = next(e.guest for e in joined if isinstance(e, GuestJoined))
+    hits = detector.scan(utterance.text)
     events += guard.observe_line(
         utterance.text,
         now,
         TopicSource.TRANSCRIPT,
-        detector.scan(utterance.text),
+        hits,
         speaker=speaker,
         cue_time=utterance.cue_time,
     )
-    return events
+    return Observation(events, hits, new_guest, ambiguous)
 
 
 @dataclass(frozen=True)
@@ -80,7 +103,7 @@ def audit_transcript(
     for utterance in utterances:
         result.lines += 1
         now = start + cue_offset(utterance)
-        for event in observe_utterance(guard, detector, utterance, now):
+        for event in observe_utterance(guard, detector, utterance, now).events:
             if isinstance(event, AlertRaised):
                 people = guard.present_people()
                 result.findings.append(

@@ -432,16 +432,18 @@ class Guard:
             self._index, self._index_stamp = index, stamp
         return self._index
 
+    def speakers_matching(self, label: str) -> list[Participant]:
+        """Everyone (parties and guests) whose name or alias is *label*, compared folded."""
+        key = fold(label)
+        return list(self._speaker_index().get(key, [])) if key else []
+
     def resolve_speaker(self, label: str) -> Participant | None:
         """The party or guest a transcript label names (name or alias, compared folded).
 
         Returns None for an unknown or empty label, or when it names more than one person and
         ending past involvements does not settle it.
         """
-        key = fold(label)
-        if not key:
-            return None
-        matches = self._speaker_index().get(key, [])
+        matches = self.speakers_matching(label)
         if len(matches) > 1:
             matches = [p for p in matches if p.ended_on is None]
         return matches[0] if len(matches) == 1 else None

@@ -192,7 +192,7 @@ def simulate(store: Store, lines: int, toggles: int, seed: str, keep: bool,
         # A transcript line, judged and recorded.
         heard = utterance(rng, i)
         t0 = time.perf_counter()
-        events = observe_utterance(guard, detector, heard, now)
+        events = observe_utterance(guard, detector, heard, now).events
         t1 = time.perf_counter()
         record_events(events)
         t2 = time.perf_counter()

@@ -4,7 +4,6 @@ following a transcript, ending, resuming, and surviving a store that cannot writ
 from __future__ import annotations
 
 import io
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +30,7 @@ from roomguard.core.events import (
     TopicMarked,
 )
 from roomguard.core.models import Agreement, Client
-from roomguard.screens.acknowledge_form import AcknowledgeForm, Acknowledgement
+from roomguard.screens.acknowledge_form import AcknowledgeForm
 from roomguard.screens.confirm import Confirm
 from roomguard.screens.follow_form import FollowForm, check_transcript_path
 from roomguard.screens.guest_form import GuestForm
@@ -874,77 +873,7 @@ class TestStoreFailure:
 
 
 # ----------------------------------------------------------------------------- latency
-async def test_line_to_alert_latency(
-    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Prints how long a typed and a transcribed line take to become a visible alert.
-
-    "Visible" is the first frame the app composes (``App._display``) while the banner holds the
-    alert. Typed: from the Enter key event; transcribed: from the write to the followed file
-    (the follower polls every 20 ms). Timings are reported, not asserted: machines vary.
-    The goal is p99 <= 50 ms.
-    """
-    transcript = tmp_path / "latency.txt"
-    transcript.touch()
-    app = session_app(path, follow=transcript)
-    frames: list[tuple[float, bool]] = []
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await begin(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        banner = screen.query_one(AlertBanner)
-        real_display = app._display
-
-        def display(shown_screen: object, renderable: object) -> None:
-            if renderable is not None:
-                frames.append((time.perf_counter(), bool(banner.alerts)))
-            real_display(shown_screen, renderable)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(app, "_display", display)
-        notes = screen.query_one("#notes", Input)
-        notes.focus()
-
-        def acknowledge_all() -> None:
-            for alert in screen.state.unacknowledged():
-                screen.acknowledge(alert, Acknowledgement(AckAction.PAUSED))
-
-        async def shown_after(start: float) -> float:
-            deadline = time.monotonic() + 5
-            while True:
-                seen = [at for at, alert in frames if at >= start and alert]
-                if seen:
-                    return (seen[0] - start) * 1000
-                assert time.monotonic() < deadline, "alert never shown"
-                await pilot.pause(0.001)
-
-        typed: list[float] = []
-        for i in range(60):
-            acknowledge_all()
-            await settle(pilot)
-            notes.value = f"line {i}: the divorce came up"
-            start = time.perf_counter()
-            await pilot.press("enter")
-            typed.append(await shown_after(start))
-
-        heard: list[float] = []
-        for i in range(30):
-            acknowledge_all()
-            await settle(pilot)
-            start = time.perf_counter()
-            with transcript.open("a", encoding="utf-8") as out:
-                out.write(f"Noah: line {i} about custody\n")
-            heard.append(await shown_after(start))
-
-    def report(name: str, samples: list[float]) -> str:
-        ordered = sorted(samples)
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-        return (f"{name}: n={len(samples)} median={statistics.median(samples):.1f} ms "
-                f"p99={p99:.1f} ms max={max(samples):.1f} ms")
-
-    print()
-    print("line->alert latency, " + report("typed (Enter to first frame with the alert)", typed))
-    print("line->alert latency, " + report("transcribed (file write to that frame)", heard))
-    assert len(typed) == 60 and len(heard) == 30
+# Line-to-alert latency is measured by `make bench` (bench/bench_alert_latency.py), not here.
 
 
 # ----------------------------------------------------------------------------- snapshot
