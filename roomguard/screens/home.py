@@ -87,7 +87,8 @@ class HomeScreen(Screen[None]):
         yield Header()
         if self.rg.store.readonly:
             yield Static(
-                Text("Read-only: " + (self.rg.store.readonly_reason or "changes cannot be saved")),
+                literal("Read-only: " + (self.rg.store.readonly_reason or "changes cannot be saved"),
+                        limit=None),
                 id="readonly-banner",
             )
         with Horizontal(id="panes"):
@@ -206,9 +207,9 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#clients", DataTable)
         if client_id not in table.rows:
             return
-        table.update_cell(client_id, "parties", parties)
-        table.update_cell(client_id, "state", state)
-        table.update_cell(client_id, "review", review)
+        table.update_cell(client_id, "parties", parties, update_width=True)
+        table.update_cell(client_id, "state", state, update_width=True)
+        table.update_cell(client_id, "review", review, update_width=True)
 
     def _set_due(self, overdue: int, due_soon: int) -> None:
         summary = self.query_one(DueSummary)

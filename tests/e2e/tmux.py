@@ -38,11 +38,12 @@ class Tmux:
     def start(self, args: list[str], env: dict[str, str] | None = None) -> None:
         exports = " ".join(f"{k}={_quote(v)}" for k, v in (env or {}).items())
         command = " ".join(_quote(a) for a in [str(SCRIPT), *args])
-        shell = f"env TERM=xterm-256color {exports} {command}; echo $? > {_quote(str(self.status_file))}"
+        shell = (f"env -u COLUMNS -u LINES TERM=xterm-256color {exports} {command}; "
+                 f"echo $? > {_quote(str(self.status_file))}")
         subprocess.run(
             ["tmux", "-L", self.socket, "new-session", "-d", "-s", "rg",
              "-x", str(self.width), "-y", str(self.height), shell],
-            check=True, timeout=10, env={**os.environ, "TMUX": ""},
+            check=True, timeout=10, env=_clean_env(),
         )
         # A detached session may otherwise be resized to tmux's default 80x24.
         self._tmux("set-option", "-t", "rg", "window-size", "manual")
@@ -74,6 +75,14 @@ class Tmux:
 
     def kill(self) -> None:
         self._tmux("kill-server")
+
+
+def _clean_env() -> dict[str, str]:
+    """The test's environment minus what would pin the pane's size (xdist workers carry
+    COLUMNS/LINES) or attach to an outer tmux."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["TMUX"] = ""
+    return env
 
 
 def _quote(text: str) -> str:
