@@ -34,7 +34,9 @@ from textual.events import DescendantBlur, DescendantFocus
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
 
+from roomguard.core.audit import observe_utterance
 from roomguard.core.detection import Detector
 from roomguard.core.events import (
     AckAction,
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
 RETRY_SECONDS = 2.0
 FOLLOW_POLL_SECONDS = 0.02  # a transcribed line reaches the guard within this, plus parsing
 AUTO_DISCREET = "auto_discreet"  # store setting: discreet mode on when someone uncleared joins
+MAX_TOASTS = 3  # alerts toasted one by one from a single batch; the rest get one toast
 
 _IN_OUT = Binding.Group("In/out", compact=True)
 
@@ -182,7 +185,10 @@ class SessionScreen(Screen[None]):
         self._follower: TranscriptFollower | None = None
         self._following: Path | None = None
         self._follow_generation = 0
+        self._follow_worker: Worker[None] | None = None
         self._status_shown: Text | None = None
+        self._unannounced: list[AlertRaised] = []
+        self._arrived = False
 
     @property
     def rg(self) -> RoomguardApp:
@@ -383,33 +389,47 @@ class SessionScreen(Screen[None]):
             self.notify("The session has not started yet.", severity="warning")
         return False
 
-    def _handle(self, events: list[Event]) -> None:
-        """Record what the guard decided, show it, and announce new alerts."""
-        if not events:
-            self._refresh()
-            return
+    def _handle(self, events: list[Event], *, batch: bool = False) -> None:
+        """Record what the guard decided, show it, and announce new alerts.
+
+        With *batch* the screen is redrawn (and alerts announced) only by the caller's
+        :meth:`_show_new`, once for a whole batch of transcript lines.
+        """
         self._record(events)
-        alerts: list[AlertRaised] = []
-        arrived = False
         for event in events:
             entry = self._entry_for(event)
             if entry is not None:
                 self._log(entry)
             if isinstance(event, AlertRaised):
-                alerts.append(event)
+                self._unannounced.append(event)
+                self._index_dirty = True
             elif isinstance(event, AlertAcknowledged):
                 self._index_dirty = True
+            elif isinstance(event, DiscreetModeChanged) and event.on:
+                self.app.clear_notifications()  # earlier toasts may name private topics
             elif isinstance(event, GuestJoined) or (
                 isinstance(event, PresenceChanged) and event.present
             ):
-                arrived = True
-        if alerts:
-            self._index_dirty = True
-        self._refresh()
-        for alert in alerts:
-            self._announce(alert)
-        if arrived:
+                self._arrived = True
+        if not batch:
+            self._show_new()
+
+    def _show_new(self) -> None:
+        """Redraw, then the bell and a toast for each new alert (a flood gets one toast).
+
+        Automatic discreet mode goes first, so the toasts are already worded discreetly.
+        """
+        if self._arrived:
+            self._arrived = False
             self._maybe_auto_discreet()
+        self._refresh()
+        alerts, self._unannounced = self._unannounced, []
+        for alert in alerts[:MAX_TOASTS]:
+            self._announce(alert)
+        if len(alerts) > MAX_TOASTS:
+            more = len(alerts) - MAX_TOASTS
+            self.notify(f"… and {more} more alert{'s' if more != 1 else ''}: see the banner.",
+                        title="Private topic alert", severity="error")
 
     def _record(self, events: list[Event]) -> None:
         if self.record is None:
@@ -713,50 +733,39 @@ class SessionScreen(Screen[None]):
             return
         self._handle(events)
 
-    def take_utterance(self, utterance: Utterance) -> None:
+    def take_utterance(self, utterance: Utterance, *, batch: bool = False) -> None:
         """A line heard in the transcript: who said it is in the room; unknown voices are
-        guests; then the line is judged like a typed one (but not kept as a note)."""
+        guests; then the line is judged like a typed one (but not kept as a note).
+
+        The same :func:`~roomguard.core.audit.observe_utterance` as the headless check, so a
+        transcript raises the same alerts live and afterwards.
+        """
         assert self.detector is not None and self.guard is not None
         now = self.rg.clock()
-        speaker = " ".join(utterance.speaker.split())
-        events: list[Event] = []
-        new_guest = False
         try:
-            if speaker and self.guard.resolve_speaker(speaker) is None:
-                if self._ambiguous(speaker):
-                    self._log(LogEntry(now, LogKind.EVENT,
-                                       f"Speaker {speaker!r} matches more than one party; "
-                                       "mark them present by hand"))
-                else:
-                    events += self.guard.add_guest(speaker, now, PresenceSource.SPEECH)
-                    new_guest = True
-            hits = self.detector.scan(utterance.text)
-            spans = tuple((h.start, h.end) for h in hits)
-            self._log(LogEntry(now, LogKind.TRANSCRIPT, utterance.text, speaker=speaker,
-                               cue_time=utterance.cue_time, spans=spans, private=bool(hits)))
-            events += self.guard.observe_line(utterance.text, now, TopicSource.TRANSCRIPT, hits,
-                                              speaker=speaker, cue_time=utterance.cue_time)
+            seen = observe_utterance(self.guard, self.detector, utterance, now)
         except SessionError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
-        self._handle(events)
-        if new_guest:
+        speaker = " ".join(utterance.speaker.split())
+        spans = tuple((h.start, h.end) for h in seen.hits)
+        self._log(LogEntry(now, LogKind.TRANSCRIPT, utterance.text, speaker=speaker,
+                           cue_time=utterance.cue_time, spans=spans, private=bool(seen.hits)))
+        if seen.ambiguous_speaker:
+            self._log(LogEntry(now, LogKind.EVENT,
+                               f"Speaker {speaker!r} matches more than one party; "
+                               "mark them present by hand"))
+        self._handle(seen.events, batch=batch)
+        if seen.new_guest is not None:
             self.app.bell()
             self.notify(
-                f"Unrecognised speaker {speaker!r} added as a guest: not cleared for any "
-                "private topic. Add an alias on the agreement if they are a party.",
+                f"Unrecognised speaker {seen.new_guest.name!r} added as a guest: not cleared "
+                "for any private topic. Add an alias on the agreement if they are a party.",
                 title="Unknown speaker",
                 severity="warning",
                 timeout=10,
                 markup=False,
             )
-
-    def _ambiguous(self, label: str) -> bool:
-        assert self.agreement is not None
-        key = fold(label)
-        matches = [p for p in self.agreement.participants
-                   if key in {fold(x) for x in p.labels}]
-        return len(matches) > 1
 
     # ----------------------------------------------------------------- presence
     def action_toggle_person(self, number: int) -> None:
@@ -986,7 +995,7 @@ class SessionScreen(Screen[None]):
                                             poll_interval=FOLLOW_POLL_SECONDS)
         self._following = path
         self.query_one(FollowStatus).set_status(f"starting on {path}", following=True)
-        self._run_follower(self._follower)
+        self._follow_worker = self._run_follower(self._follower)
 
     @work(thread=True, group="follow", exit_on_error=False)
     def _run_follower(self, follower: TranscriptFollower) -> None:
@@ -1002,6 +1011,18 @@ class SessionScreen(Screen[None]):
             for widget in self.query(FollowStatus):
                 widget.set_status("", following=False)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "follow" or event.state is not WorkerState.ERROR:
+            return
+        if worker is not self._follow_worker or worker.error is None:
+            return
+        self._following = None
+        self._follower = None
+        problem = f"stopped following: {worker.error}"
+        self.query_one(FollowStatus).set_status(problem, following=True)
+        self.notify(problem, title="Transcript", severity="error", markup=False)
+
     @on(Heard)
     def _heard(self, message: Heard) -> None:
         if message.generation != self._follow_generation:
@@ -1011,7 +1032,8 @@ class SessionScreen(Screen[None]):
         if not self._live or self.state.ended:
             return
         for utterance in message.utterances:
-            self.take_utterance(utterance)
+            self.take_utterance(utterance, batch=True)
+        self._show_new()
 
     @on(FollowerStatus)
     def _follower_status(self, message: FollowerStatus) -> None:

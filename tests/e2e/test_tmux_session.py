@@ -6,6 +6,7 @@ acknowledged, the session ends with a summary, and the store's journal holds all
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,25 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     term.kill()
 
 
+def pinned_size(tmux: Tmux, timeout: float = 10.0) -> None:
+    """Make sure the app draws at the size asked for. A detached tmux may start the pane at
+    80x24 and apply the resize a moment later, possibly before the app listens for SIGWINCH;
+    so once the app is up, wiggle the width (two SIGWINCHs) and wait for the pane to settle.
+    The summary dialog needs the full width."""
+    wanted = f"{tmux.width}x{tmux.height}"
+    for width in (tmux.width - 1, tmux.width):
+        tmux._tmux("resize-window", "-t", "rg", "-x", str(width), "-y", str(tmux.height))
+        time.sleep(0.2)
+    deadline = time.monotonic() + timeout
+    while True:
+        size = tmux._tmux("display-message", "-p", "-t", "rg", "#{pane_width}x#{pane_height}")
+        if size.strip() == wanted:
+            return
+        assert time.monotonic() < deadline, f"pane is {size.strip()}, not {wanted}"
+        tmux._tmux("resize-window", "-t", "rg", "-x", str(tmux.width), "-y", str(tmux.height))
+        time.sleep(0.1)
+
+
 def test_session_alert_acknowledge_end(tmux: Tmux, tmp_path: Path) -> None:
     store_path = tmp_path / "store"
     with Store.open(store_path) as store:
@@ -42,6 +62,7 @@ def test_session_alert_acknowledge_end(tmux: Tmux, tmp_path: Path) -> None:
 
     tmux.start(["--db", str(store_path), "session", "Noah Kim"])
     tmux.wait_for("Before the session with Noah Kim")
+    pinned_size(tmux)
     tmux.wait_for("Begin session")
     tmux.send("Enter")
     tmux.wait_for("In the room")

@@ -565,6 +565,8 @@ class TestDiscreet:
                 assert secret not in shown
             assert "Alert on Private topic 1 — NOT cleared: Grace Kim" in banner_text(screen)
             assert "NOT cleared for 3 private topics" in roster_text(screen)
+            toasts = " ".join(str(n.message) for n in app._notifications)
+            assert "Family conflict" not in toasts  # the alert's toast was taken down
             assert "next session on Tuesday" in shown  # nothing private in it
             assert "DISCREET" in str(screen.query_one("#session-status").render())
             await pilot.press("d")
@@ -650,6 +652,24 @@ class TestFollow:
             (detected,) = kinds(events, TopicDetected)
             assert (detected.speaker, detected.cue_time) == ("Noah", "00:03:10.000")
             assert detected.line == "the divorce is hard"
+
+    async def test_a_transcript_already_written_is_read_in_one_go(
+        self, path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        transcript = tmp_path / "so-far.txt"
+        lines = ["Mum: hello"] + [f"Noah: filler line {i}" for i in range(200)] + [
+            "Noah: the divorce", "Noah: my girlfriend", "Noah: I feel unsafe", "Noah: exam stress",
+        ]
+        transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        app = session_app(path, follow=transcript)
+        bells = Bells(app, monkeypatch)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await begin(pilot)
+            await wait_for(pilot, lambda: len(screen.state.alerts) == 3)
+            await pilot.pause(0.2)
+            assert bells.count == 3  # school worries: Grace is cleared for it
+            assert "3 unacknowledged alerts" in banner_text(screen)
+            assert len(screen.query_one(SessionLog).entries) > 200
 
     async def test_f_prompts_for_a_path_and_validates_it(
         self, path: Path, tmp_path: Path
