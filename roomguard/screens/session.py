@@ -20,6 +20,9 @@ not have focus (digits type into it); ``escape`` leaves the input, ``n`` returns
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import time
 from collections import deque
 from datetime import datetime
 from pathlib import Path
@@ -77,6 +80,9 @@ RETRY_SECONDS = 2.0
 FOLLOW_POLL_SECONDS = 0.02  # a transcribed line reaches the guard within this, plus parsing
 AUTO_DISCREET = "auto_discreet"  # store setting: discreet mode on when someone uncleared joins
 MAX_TOASTS = 3  # alerts toasted one by one from a single batch; the rest get one toast
+GC_QUIET = 1.0  # seconds without input before the collector may run (see _take_over_gc)
+GC_EVERY = 10.0
+GC_AT_MOST = 60.0
 
 _IN_OUT = Binding.Group("In/out", compact=True)
 
@@ -176,7 +182,12 @@ class SessionScreen(Screen[None]):
         self.record: SessionRecord | None = None
         self.detector: Detector | None = None
         self._pending: deque[Event] = deque()
-        self._index_dirty = False
+        self._index_dirty = False  # counts changed since the index entry was written
+        self._index_missing = False  # the index entry itself is not written yet
+        self._gc_taken = False  # this screen runs the garbage collector (see _take_over_gc)
+        self._gc_was_enabled = True
+        self._last_gc = 0.0
+        self._last_input = 0.0
         self._agreement_dirty = False
         self._save_failing = False
         self._live = False
@@ -257,6 +268,10 @@ class SessionScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._stop_following()
+        self._give_back_gc()
+        if self.record is not None and (self._pending or self._index_dirty):
+            with contextlib.suppress(StoreError, AssertionError):  # the app may be closing
+                self._flush(index=True)
 
     # ----------------------------------------------------------------- starting
     def _open_today(self) -> SessionRecord | None:
@@ -329,7 +344,7 @@ class SessionScreen(Screen[None]):
                                                             client_id=self.client_id))
             events = self.guard.start(now, present)
             self._pending.extend(events)
-            self._index_dirty = True
+            self._index_missing = True
             self._save_failed(exc)
         else:
             try:
@@ -360,6 +375,7 @@ class SessionScreen(Screen[None]):
         self._go_live()
 
     def _go_live(self) -> None:
+        self._take_over_gc()
         self._live = True
         self._refresh()
         self._maybe_auto_discreet()
@@ -395,6 +411,7 @@ class SessionScreen(Screen[None]):
         With *batch* the screen is redrawn (and alerts announced) only by the caller's
         :meth:`_show_new`, once for a whole batch of transcript lines.
         """
+        self._last_input = time.monotonic()
         self._record(events)
         for event in events:
             entry = self._entry_for(event)
@@ -450,11 +467,11 @@ class SessionScreen(Screen[None]):
                 self._show_status()
                 return
             self._pending.popleft()
-        if index and self._index_dirty:
+        if (index and self._index_dirty) or self._index_missing:
             self._count_alerts()
             try:
                 store.update_session(self.record)
-                self._index_dirty = False
+                self._index_dirty = self._index_missing = False
             except StoreError as exc:
                 self._save_failed(exc)
         if index and self._agreement_dirty and self.agreement is not None:
@@ -484,7 +501,8 @@ class SessionScreen(Screen[None]):
     @property
     def unsaved_count(self) -> int:
         """Events (and the session's index entry) not yet on disk."""
-        return len(self._pending) + (1 if self._index_dirty and self._save_failing else 0)
+        index = self._index_missing or (self._index_dirty and self._save_failing)
+        return len(self._pending) + (1 if index else 0)
 
     def _count_alerts(self) -> None:
         if self.record is None or self.guard is None:
@@ -493,9 +511,52 @@ class SessionScreen(Screen[None]):
         self.record.unhandled = len(self.state.unacknowledged())
         self.record.ended_at = self.state.ended_at
 
+    # ----------------------------------------------------------------- garbage collection
+    def _take_over_gc(self) -> None:
+        """Keep the collector's pauses away from alerts.
+
+        A full automatic collection stalls the UI thread for 30-50 ms at a moment nobody
+        chooses, which is most of the line-to-alert tail. While the session runs: what is alive
+        at the start (the app, widgets, agreement) is frozen out of every pass, automatic
+        collection is off, and :meth:`_tick` collects when input has been quiet for a second
+        (at least every ``GC_AT_MOST`` seconds whatever happens, so memory stays bounded).
+        """
+        if self._gc_taken:
+            return
+        self._gc_taken = True
+        self._gc_was_enabled = gc.isenabled()
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+        self._last_gc = time.monotonic()
+
+    def _give_back_gc(self) -> None:
+        if not self._gc_taken:
+            return
+        self._gc_taken = False
+        gc.unfreeze()
+        if self._gc_was_enabled:
+            gc.enable()
+
+    def _collect_when_quiet(self) -> None:
+        if not self._gc_taken:
+            return
+        now = time.monotonic()
+        since = now - self._last_gc
+        quiet = now - self._last_input >= GC_QUIET
+        if (quiet and since >= GC_EVERY) or since >= GC_AT_MOST:
+            gc.collect()
+            self._last_gc = time.monotonic()
+
     def _tick(self) -> None:
-        if self._pending or self._index_dirty or self._agreement_dirty:
-            self._flush(index=True)
+        self._collect_when_quiet()
+        # The index entry's counts are written when the session ends or is left (an index
+        # write costs several milliseconds on the UI thread; the journal is the record).
+        ended = self.guard is not None and self.state.ended
+        if self._pending or self._index_missing or self._agreement_dirty or (
+            ended and self._index_dirty
+        ):
+            self._flush(index=ended)
         if self.guard is not None:
             self._refresh_topics()
 
@@ -613,14 +674,20 @@ class SessionScreen(Screen[None]):
             line.append(f"  · ⚠ {unsaved} event{plural} not yet saved", style="bold red")
         elif self._agreement_dirty:
             line.append("  · ⚠ agreement changes not yet saved", style="bold red")
-        status = self.query_one("#session-status", Static)
         if line != self._status_shown:
-            self._status_shown = line
-            status.update(line, layout=False)  # one fixed line: no re-layout
+            for status in self.query("#session-status").results(Static):  # none once unmounted
+                self._status_shown = line
+                status.update(line, layout=False)  # one fixed line: no re-layout
 
     def _announce(self, alert: AlertRaised) -> None:
-        """The bell and a toast for a new alert (the banner already shows it)."""
+        """The bell and a toast for a new alert. The banner shows it in the next frame; the
+        toast (a widget to mount and lay out) follows after that frame, not before it."""
         self.app.bell()
+        self.call_after_refresh(self._toast, alert)
+
+    def _toast(self, alert: AlertRaised) -> None:
+        if self.guard is None or alert.id in self.state.acknowledgements:
+            return
         view = self._alert_view(alert)
         self.notify(
             view.masked if self.state.discreet else view.text,
