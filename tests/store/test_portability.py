@@ -137,9 +137,11 @@ def export_bytes_of(path: Path) -> bytes:
 
 def test_new_mode_refuses_a_store_with_clients(tmp_path: Path) -> None:
     data = export_bytes_of(seeded_store(tmp_path / "a"))
-    with Store.open(seeded_store(tmp_path / "b")) as store:
-        with pytest.raises(ImportInvalid, match="--merge or --replace"):
-            apply_import(store, parse_export(data, TODAY), ImportMode.NEW)
+    with (
+        Store.open(seeded_store(tmp_path / "b")) as store,
+        pytest.raises(ImportInvalid, match="--merge or --replace"),
+    ):
+        apply_import(store, parse_export(data, TODAY), ImportMode.NEW)
 
 
 class TestCommands:
