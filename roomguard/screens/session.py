@@ -184,6 +184,7 @@ class SessionScreen(Screen[None]):
         self._pending: deque[Event] = deque()
         self._index_dirty = False  # counts changed since the index entry was written
         self._index_missing = False  # the index entry itself is not written yet
+        self._index_failed = False  # the last attempt to write it failed
         self._gc_taken = False  # this screen runs the garbage collector (see _take_over_gc)
         self._gc_was_enabled = True
         self._last_gc = 0.0
@@ -471,8 +472,9 @@ class SessionScreen(Screen[None]):
             self._count_alerts()
             try:
                 store.update_session(self.record)
-                self._index_dirty = self._index_missing = False
+                self._index_dirty = self._index_missing = self._index_failed = False
             except StoreError as exc:
+                self._index_failed = True
                 self._save_failed(exc)
         if index and self._agreement_dirty and self.agreement is not None:
             try:
@@ -501,7 +503,7 @@ class SessionScreen(Screen[None]):
     @property
     def unsaved_count(self) -> int:
         """Events (and the session's index entry) not yet on disk."""
-        index = self._index_missing or (self._index_dirty and self._save_failing)
+        index = self._index_missing or self._index_failed
         return len(self._pending) + (1 if index else 0)
 
     def _count_alerts(self) -> None:
@@ -554,9 +556,9 @@ class SessionScreen(Screen[None]):
         # write costs several milliseconds on the UI thread; the journal is the record).
         ended = self.guard is not None and self.state.ended
         if self._pending or self._index_missing or self._agreement_dirty or (
-            ended and self._index_dirty
+            (ended or self._index_failed) and self._index_dirty
         ):
-            self._flush(index=ended)
+            self._flush(index=ended or self._index_failed)
         if self.guard is not None:
             self._refresh_topics()
 
