@@ -51,6 +51,22 @@ RECENT_WINDOW = timedelta(minutes=5)
 _SPACE = re.compile(r"\s+")
 
 
+SHAREABLE_PREFIX = "share:"
+
+
+def parse_note(text: str) -> tuple[str, bool]:
+    """A typed note and whether the coach tagged it as a shareable action item.
+
+    ``share: book the room for Tuesday`` is an action item the agreement lets the assistant
+    see (it may still be withheld if it mentions a private topic); anything else is a note.
+    """
+    stripped = text.strip()
+    if stripped.casefold().startswith(SHAREABLE_PREFIX):
+        body = stripped[len(SHAREABLE_PREFIX):].strip()
+        return body, bool(body)
+    return text, False
+
+
 def fold(text: str) -> str:
     """How names, aliases and phrases compare: trimmed, casefolded, inner whitespace collapsed."""
     return _SPACE.sub(" ", text.strip()).casefold()

@@ -59,7 +59,14 @@ from roomguard.core.events import (
 )
 from roomguard.core.models import Agreement, Client, Role, SessionRecord, Todo
 from roomguard.core.policy import clearance, is_private_topic
-from roomguard.core.session import Guard, SessionError, SessionState, fold, summarise
+from roomguard.core.session import (
+    Guard,
+    SessionError,
+    SessionState,
+    fold,
+    parse_note,
+    summarise,
+)
 from roomguard.core.text import printable
 from roomguard.core.transcript import Utterance
 from roomguard.follow import TranscriptFollower
@@ -790,12 +797,19 @@ class SessionScreen(Screen[None]):
         """A line the coach typed: kept as a note, checked for private topics."""
         assert self.detector is not None and self.guard is not None
         now = self.rg.clock()
+        text, tagged_shareable = parse_note(text)
+        if not text.strip():
+            return
         hits = self.detector.scan(text)
         private = bool(hits) or bool(self.state.marked_topics)
+        shareable = tagged_shareable and not private
+        if tagged_shareable and private:
+            self.notify("Kept as a private note, not shared: it touches a private topic.",
+                        severity="warning")
         spans = tuple((h.start, h.end) for h in hits)
         self._log(LogEntry(now, LogKind.NOTE, text, spans=spans, private=private))
         try:
-            events = self.guard.add_note(text, now, private=private)
+            events = self.guard.add_note(text, now, private=private, shareable=shareable)
             events += self.guard.observe_line(text, now, TopicSource.NOTE, hits)
         except SessionError as exc:
             self.notify(str(exc), severity="warning", markup=False)

@@ -912,3 +912,34 @@ def test_session_snapshot_with_active_alert(snap_compare, tmp_path: Path) -> Non
 
     assert snap_compare(session_app(path), terminal_size=(120, 36), run_before=run_before)
 
+
+
+# ----------------------------------------------------------------------------- action items
+class TestShareableActionItems:
+    async def test_share_prefix_tags_an_action_item_unless_it_is_private(self, path: Path) -> None:
+        from roomguard.core.events import NoteAdded
+
+        app = session_app(path)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await begin(pilot)
+            await type_line(pilot, "share: book the room for Tuesday")
+            await type_line(pilot, "share: talk about the divorce")
+            await type_line(pilot, "an ordinary note")
+            record = screen.record
+        notes = kinds(journal(path, record.id), NoteAdded)
+        assert [(n.text, n.shareable, n.private) for n in notes] == [
+            ("book the room for Tuesday", True, False),
+            ("talk about the divorce", False, True),
+            ("an ordinary note", False, False),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("share: call Tom", ("call Tom", True)), ("SHARE:  x ", ("x", True)),
+     ("share:", ("", False)), ("shared plans", ("shared plans", False))],
+)
+def test_parse_note(typed: str, expected: tuple[str, bool]) -> None:
+    from roomguard.core.session import parse_note
+
+    assert parse_note(typed) == expected
