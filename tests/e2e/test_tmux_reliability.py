@@ -18,7 +18,6 @@ import json
 import os
 import re
 import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -30,7 +29,7 @@ import pytest
 from roomguard.core.models import Agreement, Client, Participant, PrivateTopic, Role, Terms
 from roomguard.demo import load_demo
 from roomguard.store import Store
-from tests.e2e.tmux import SCRIPT, Tmux, _quote, require_tmux
+from tests.e2e.tmux import Tmux, require_tmux
 
 pytestmark = pytest.mark.e2e
 
@@ -42,22 +41,7 @@ class Terminal(Tmux):
     """A :class:`Tmux` whose server accepts OSC 52 into its paste buffers (``set-clipboard
     on``), so an escape sequence that leaks from the app shows up in ``list-buffers``."""
 
-    def start(self, args: list[str], env: dict[str, str] | None = None) -> None:
-        exports = " ".join(f"{k}={_quote(v)}" for k, v in (env or {}).items())
-        command = " ".join(_quote(a) for a in [str(SCRIPT), *args])
-        status = _quote(str(self.status_file))
-        # pytest-xdist workers have COLUMNS=80 LINES=24 in their environment; Textual would
-        # take them over the pane's real size.
-        shell = (f"env -u COLUMNS -u LINES TERM=xterm-256color {exports} {command}; "
-                 f"echo $? > {status}")
-        subprocess.run(
-            ["tmux", "-L", self.socket,
-             "new-session", "-d", "-s", "rg", "-x", str(self.width), "-y", str(self.height),
-             shell, ";", "set-option", "-g", "set-clipboard", "on"],
-            check=True, timeout=10,
-            env={**{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
-                 "TMUX": ""},
-        )
+    SERVER_OPTIONS = (("set-clipboard", "on"),)
 
     def buffers(self) -> str:
         return self._tmux("list-buffers", "-F", "#{buffer_name}: #{buffer_sample}")

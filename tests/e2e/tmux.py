@@ -25,6 +25,8 @@ def require_tmux() -> None:
 class Tmux:
     """One private tmux server (its own socket) running one command in a fixed-size pane."""
 
+    SERVER_OPTIONS: tuple[tuple[str, str], ...] = ()  # set with the session, before the app runs
+
     def __init__(self, tmp: Path, width: int = 120, height: int = 36) -> None:
         self.socket = f"rg-{uuid.uuid4().hex[:8]}"
         self.width, self.height = width, height
@@ -40,9 +42,11 @@ class Tmux:
         command = " ".join(_quote(a) for a in [str(SCRIPT), *args])
         shell = (f"env -u COLUMNS -u LINES TERM=xterm-256color {exports} {command}; "
                  f"echo $? > {_quote(str(self.status_file))}")
+        options = [arg for name, value in self.SERVER_OPTIONS
+                   for arg in (";", "set-option", "-g", name, value)]
         subprocess.run(
             ["tmux", "-L", self.socket, "new-session", "-d", "-s", "rg",
-             "-x", str(self.width), "-y", str(self.height), shell],
+             "-x", str(self.width), "-y", str(self.height), shell, *options],
             check=True, timeout=10, env=_clean_env(),
         )
         # A detached session may otherwise be resized to tmux's default 80x24.
