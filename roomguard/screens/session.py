@@ -21,8 +21,6 @@ not have focus (digits type into it); ``escape`` leaves the input, ``n`` returns
 from __future__ import annotations
 
 import contextlib
-import gc
-import time
 from collections import deque
 from datetime import datetime
 from pathlib import Path
@@ -70,6 +68,7 @@ from roomguard.core.session import (
 from roomguard.core.text import printable
 from roomguard.core.transcript import Utterance
 from roomguard.follow import TranscriptFollower
+from roomguard.quiet_gc import QuietCollector
 from roomguard.store import StoreError
 from roomguard.widgets.alert_banner import AlertBanner, AlertView
 from roomguard.widgets.follow_status import FollowStatus
@@ -87,7 +86,7 @@ RETRY_SECONDS = 2.0
 FOLLOW_POLL_SECONDS = 0.02  # a transcribed line reaches the guard within this, plus parsing
 AUTO_DISCREET = "auto_discreet"  # store setting: discreet mode on when someone uncleared joins
 MAX_TOASTS = 3  # alerts toasted one by one from a single batch; the rest get one toast
-GC_QUIET = 1.0  # seconds without input before the collector may run (see _take_over_gc)
+GC_QUIET = 1.0  # seconds without input before the collector may run (see quiet_gc.py)
 GC_EVERY = 10.0
 GC_AT_MOST = 60.0
 
@@ -192,10 +191,7 @@ class SessionScreen(Screen[None]):
         self._index_dirty = False  # counts changed since the index entry was written
         self._index_missing = False  # the index entry itself is not written yet
         self._index_failed = False  # the last attempt to write it failed
-        self._gc_taken = False  # this screen runs the garbage collector (see _take_over_gc)
-        self._gc_was_enabled = True
-        self._last_gc = 0.0
-        self._last_input = 0.0
+        self._gc = QuietCollector(GC_QUIET, GC_EVERY, GC_AT_MOST)  # see quiet_gc.py
         self._agreement_dirty = False
         self._save_failing = False
         self._live = False
@@ -276,7 +272,7 @@ class SessionScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._stop_following()
-        self._give_back_gc()
+        self._gc.give_back()
         if self.record is not None and (self._pending or self._index_dirty):
             with contextlib.suppress(StoreError, AssertionError):  # the app may be closing
                 self._flush(index=True)
@@ -383,7 +379,7 @@ class SessionScreen(Screen[None]):
         self._go_live()
 
     def _go_live(self) -> None:
-        self._take_over_gc()
+        self._gc.take_over()
         self._live = True
         self._refresh()
         self._maybe_auto_discreet()
@@ -419,7 +415,7 @@ class SessionScreen(Screen[None]):
         With *batch* the screen is redrawn (and alerts announced) only by the caller's
         :meth:`_show_new`, once for a whole batch of transcript lines.
         """
-        self._last_input = time.monotonic()
+        self._gc.input_seen()
         self._record(events)
         for event in events:
             entry = self._entry_for(event)
@@ -520,45 +516,8 @@ class SessionScreen(Screen[None]):
         self.record.unhandled = len(self.state.unacknowledged())
         self.record.ended_at = self.state.ended_at
 
-    # ----------------------------------------------------------------- garbage collection
-    def _take_over_gc(self) -> None:
-        """Keep the collector's pauses away from alerts.
-
-        A full automatic collection stalls the UI thread for 30-50 ms at a moment nobody
-        chooses, which is most of the line-to-alert tail. While the session runs: what is alive
-        at the start (the app, widgets, agreement) is frozen out of every pass, automatic
-        collection is off, and :meth:`_tick` collects when input has been quiet for a second
-        (at least every ``GC_AT_MOST`` seconds whatever happens, so memory stays bounded).
-        """
-        if self._gc_taken:
-            return
-        self._gc_taken = True
-        self._gc_was_enabled = gc.isenabled()
-        gc.collect()
-        gc.freeze()
-        gc.disable()
-        self._last_gc = time.monotonic()
-
-    def _give_back_gc(self) -> None:
-        if not self._gc_taken:
-            return
-        self._gc_taken = False
-        gc.unfreeze()
-        if self._gc_was_enabled:
-            gc.enable()
-
-    def _collect_when_quiet(self) -> None:
-        if not self._gc_taken:
-            return
-        now = time.monotonic()
-        since = now - self._last_gc
-        quiet = now - self._last_input >= GC_QUIET
-        if (quiet and since >= GC_EVERY) or since >= GC_AT_MOST:
-            gc.collect()
-            self._last_gc = time.monotonic()
-
     def _tick(self) -> None:
-        self._collect_when_quiet()
+        self._gc.tick()
         # The index entry's counts are written when the session ends or is left (an index
         # write costs several milliseconds on the UI thread; the journal is the record).
         ended = self.guard is not None and self.state.ended
