@@ -159,7 +159,9 @@ class Cadence:
 
     def describe(self) -> str:
         if self.kind is CadenceKind.RRULE:
-            return f"RRULE {self.rrule}"
+            from roomguard.core.rrule_text import describe_rrule
+
+            return describe_rrule(self.rrule)
         unit = self.kind.value[:-1] if self.interval == 1 else self.kind.value
         return f"every {self.interval} {unit}"
 
