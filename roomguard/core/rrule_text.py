@@ -65,6 +65,8 @@ def describe_rrule(rule: str) -> str:
             return fallback
         n, day = match.groups()
         days.append((int(n) if n else None, _DAYS[day]))
+    if setpos == [1] and len(days) == 1 and days[0][0] is not None:
+        setpos = []  # "the 1st of {the first Monday}" is just the first Monday
     unit = _UNITS[parts["FREQ"]]
     period = _every(unit, interval)
     if months:

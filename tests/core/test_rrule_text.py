@@ -13,6 +13,8 @@ from roomguard.core.rrule_text import describe_rrule
     [
         ("FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO", "the first Monday of every third month"),
         ("FREQ=MONTHLY;INTERVAL=3;BYDAY=MO;BYSETPOS=1", "the first Monday of every third month"),
+        ("FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO;BYSETPOS=1", "the first Monday of every third month"),
+        ("FREQ=MONTHLY;BYDAY=1MO;BYSETPOS=2", "by the rule FREQ=MONTHLY;BYDAY=1MO;BYSETPOS=2"),
         ("FREQ=MONTHLY;BYDAY=-1FR", "the last Friday of every month"),
         ("FREQ=MONTHLY;INTERVAL=2;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
          "the last day (Monday, Tuesday, Wednesday, Thursday and Friday) of every other month"),
