@@ -21,7 +21,6 @@ note line arrives with its topic hits already found; any object with the attribu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -45,10 +44,10 @@ from roomguard.core.events import (
 )
 from roomguard.core.models import Agreement, Participant, Role
 from roomguard.core.policy import PolicyDecision, Trigger, evaluate
+from roomguard.core.text import fold
 
 RECENT_WINDOW = timedelta(minutes=5)
 
-_SPACE = re.compile(r"\s+")
 
 
 SHAREABLE_PREFIX = "share:"
@@ -66,10 +65,6 @@ def parse_note(text: str) -> tuple[str, bool]:
         return body, bool(body)
     return text, False
 
-
-def fold(text: str) -> str:
-    """How names, aliases and phrases compare: trimmed, casefolded, inner whitespace collapsed."""
-    return _SPACE.sub(" ", text.strip()).casefold()
 
 
 class TopicHit(Protocol):

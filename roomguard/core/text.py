@@ -36,3 +36,15 @@ def printable(text: str, limit: int | None = 500) -> str:
 def printable_block(text: str, limit: int | None = 5000) -> str:
     """Like :func:`printable` but keeps newlines, for multi-line notes and documents."""
     return "\n".join(printable(line, None) for line in text.split("\n"))[: limit or None]
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """How names, aliases and phrases compare: trimmed, casefolded, inner whitespace collapsed.
+
+    One definition for the store's name lookup, validation and speaker matching, so a name that
+    validation calls a duplicate is the name a lookup or a transcript label finds.
+    """
+    return _SPACE.sub(" ", text.strip()).casefold()

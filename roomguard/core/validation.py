@@ -28,7 +28,7 @@ from roomguard.core.models import (
     Role,
     ScopeExtension,
 )
-from roomguard.core.session import fold
+from roomguard.core.text import fold
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from tinydb import Query, TinyDB
 from tinydb.table import Table
 
 from roomguard.core.models import Agreement, Client, SessionRecord, is_valid_id
+from roomguard.core.text import fold
 from roomguard.store import backups
 from roomguard.store.atomic import atomic_write, ensure_dir, read_bytes
 from roomguard.store.codec import CodecError, dump, dump_event, load, load_event
@@ -64,10 +65,6 @@ def _checked_id(value: str) -> str:
     if not is_valid_id(value):
         raise InvalidRecord(f"unsafe record id {value!r} (letters, digits, - and _ only)")
     return value
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 class Store:
@@ -217,15 +214,15 @@ class Store:
     def find_client(self, name_or_id: str) -> Client:
         """By id, exact name, or unique case-insensitive name prefix; else :class:`UnknownClient`."""
         clients = self.clients()
-        wanted = _fold(name_or_id)
+        wanted = fold(name_or_id)
         for test in (
             lambda c: c.id == name_or_id,
-            lambda c: _fold(c.name) == wanted,
+            lambda c: fold(c.name) == wanted,
         ):
             hits = [c for c in clients if test(c)]
             if len(hits) == 1:
                 return hits[0]
-        prefix = [c for c in clients if _fold(c.name).startswith(wanted)] if wanted else []
+        prefix = [c for c in clients if fold(c.name).startswith(wanted)] if wanted else []
         if len(prefix) == 1:
             return prefix[0]
         raise UnknownClient(name_or_id, [c.name for c in clients])

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Button, Static, TextArea
 
 from roomguard.core.models import DEFAULT_SHAREABLE
-from roomguard.core.session import fold
+from roomguard.core.text import fold
 from roomguard.screens.agreement_forms.base import AgreementForm, lines_of, sentence
 
 
