@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from roomguard.core.models import Client, ClientStatus
 from roomguard.core.retention import (
@@ -31,6 +31,7 @@ from roomguard.core.text import printable
 from roomguard.store import StoreError
 from roomguard.widgets.due_summary import DueSummary
 from roomguard.widgets.literal import literal
+from roomguard.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
     from roomguard.app import RoomguardApp
@@ -93,21 +94,21 @@ class HomeScreen(Screen[None]):
             )
         with Horizontal(id="panes"):
             with Vertical(classes="pane", id="clients-pane"):
-                yield DataTable(id="clients", cursor_type="row", zebra_stripes=True)
+                yield RecordTable(id="clients")
             with Vertical(classes="pane", id="sessions-pane"):
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                yield RecordTable(id="sessions")
         yield DueSummary()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#clients-pane").border_title = "Clients"
         self.query_one("#sessions-pane").border_title = "Recent sessions"
-        clients = self.query_one("#clients", DataTable)
+        clients = self.query_one("#clients", RecordTable)
         clients.add_column("Client", key="name")
         clients.add_column("Third parties", key="parties")
         clients.add_column("Agreement", key="state")
         clients.add_column("Next review", key="review")
-        sessions = self.query_one("#sessions", DataTable)
+        sessions = self.query_one("#sessions", RecordTable)
         for label in ("When", "Client", "Length", "Alerts"):
             sessions.add_column(label, key=label.lower())
         self.reload()
@@ -119,9 +120,8 @@ class HomeScreen(Screen[None]):
     def reload(self) -> None:
         store = self.rg.store
         self._clients = {c.id: c for c in store.clients()}
-        table = self.query_one("#clients", DataTable)
-        table.clear()
         years, today = self._retention_years(), self.rg.today()
+        rows: list[tuple[str, tuple[Text, str, Text, str]]] = []
         for client in self._clients.values():
             name = _cell(client.name)
             state = Text("…", style="dim")
@@ -130,7 +130,8 @@ class HomeScreen(Screen[None]):
                     continue  # counted in the border; the disposal toast names those due
                 state = closed_state(client, today, years)
                 name.append(" (closed)", style="dim")
-            table.add_row(name, "", state, "", key=client.id)
+            rows.append((client.id, (name, "", state, "")))
+        self.query_one("#clients", RecordTable).refill(rows)
         closed = sum(c.status is ClientStatus.CLOSED for c in self._clients.values())
         self.query_one("#clients-pane").border_subtitle = (
             "" if self.show_closed or not closed else f"{closed} closed hidden (palette: show)"
@@ -148,8 +149,7 @@ class HomeScreen(Screen[None]):
         self.show_closed = not self.show_closed
 
     def _fill_sessions(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.clear()
+        rows: list[tuple[str, tuple[str, Text, str, Text]]] = []
         for count, record in enumerate(self.rg.store.sessions()):
             if count >= RECENT_SESSIONS:
                 break
@@ -160,13 +160,13 @@ class HomeScreen(Screen[None]):
                 else "open"
             )
             alerts = Text(str(record.alerts), style="bold" if record.unhandled else "")
-            table.add_row(
+            rows.append((record.id, (
                 f"{record.started_at:%a %d %b %H:%M}",
                 _cell(client.name if client else "(deleted client)"),
                 length,
                 alerts,
-                key=record.id,
-            )
+            )))
+        self.query_one("#sessions", RecordTable).refill(rows)
 
     @work(thread=True, exclusive=True, group="home-states")
     def compute_states(self, today: date) -> None:
@@ -204,7 +204,7 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._set_due, overdue, due_soon)
 
     def _set_state(self, client_id: str, parties: Text, state: Text, review: str) -> None:
-        table = self.query_one("#clients", DataTable)
+        table = self.query_one("#clients", RecordTable)
         if client_id not in table.rows:
             return
         table.update_cell(client_id, "parties", parties, update_width=True)
@@ -217,11 +217,8 @@ class HomeScreen(Screen[None]):
 
     # ----------------------------------------------------------------- selection
     def highlighted_client(self) -> Client | None:
-        table = self.query_one("#clients", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._clients.get(key or "")
+        table = self.query_one("#clients", RecordTable)
+        return self._clients.get(table.highlighted_key() or "")
 
     def _with_client(self, then: str) -> None:
         """Run *then* on the highlighted client, or ask which client first."""
@@ -240,13 +237,13 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(ClientPicker(list(self._clients.values())), chosen)
 
-    @on(DataTable.RowSelected, "#clients")
+    @on(RecordTable.RowSelected, "#clients")
     def _client_chosen(self) -> None:
         self.action_agreements()
 
-    @on(DataTable.RowSelected, "#sessions")
-    def _session_chosen(self, event: DataTable.RowSelected) -> None:
-        record = self.rg.store.session(str(event.row_key.value))
+    @on(RecordTable.RowSelected, "#sessions")
+    def _session_chosen(self, event: RecordTable.RowSelected) -> None:
+        record = self.rg.store.session(event.key)
         if record is not None:
             client = self._clients.get(record.client_id)
             if client is not None:

@@ -65,6 +65,7 @@ from roomguard.screens.session_briefing import SessionBriefing
 from roomguard.screens.store_problem import StoreProblemScreen
 from roomguard.store import Store
 from roomguard.widgets.alert_banner import AlertBanner
+from roomguard.widgets.record_table import RecordTable
 from roomguard.widgets.roster import Roster
 from roomguard.widgets.session_log import SessionLog
 from tests.screens.helpers import NOW, TODAY, seeded_store, settle
@@ -255,11 +256,11 @@ async def test_home(practice: tuple[Path, dict[str, str]], tmp_path: Path) -> No
         shown = {h for h in HOME_HEADINGS if h in text}
         assert shown >= baseline, f"columns pushed off screen: {baseline - shown}\n{text}"
         # ...because every name is cut short in its cell.
-        clients = app.screen.query_one("#clients", DataTable)
-        sessions = app.screen.query_one("#sessions", DataTable)
-        widest = max(cell_len(clients.get_cell_at((row, col)).plain.removesuffix(" (closed)"))
+        clients = app.screen.query_one("#clients", RecordTable)
+        sessions = app.screen.query_one("#sessions", RecordTable)
+        widest = max(cell_len(clients.get_row_at(row)[col].plain.removesuffix(" (closed)"))
                      for row in range(clients.row_count) for col in (0, 1))
-        widest = max(widest, *(cell_len(sessions.get_cell_at((row, 1)).plain)
+        widest = max(widest, *(cell_len(sessions.get_row_at(row)[1].plain)
                                for row in range(sessions.row_count)))
         assert widest <= 40, f"a name takes {widest} cells in a table"
         big = clients.get_row(app.store.find_client(BIG_CLIENT[:20]).id)[0].plain

@@ -12,6 +12,7 @@ from roomguard.screens.confirm import Confirm
 from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
 from roomguard.store.backups import list_backups
+from roomguard.widgets.record_table import RecordTable
 from tests.screens.helpers import make_app, seeded_store, settle
 
 
@@ -22,7 +23,7 @@ def rows(app) -> list[list[str]]:
 
 def home_names(app) -> list[str]:
     home = next(s for s in app.screen_stack if isinstance(s, HomeScreen))
-    table = home.query_one("#clients", DataTable)
+    table = home.query_one("#clients", RecordTable)
     return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 from dateutil.relativedelta import relativedelta
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, Input, Static
 
 from roomguard.core.dates import describe_date
 from roomguard.core.models import Agreement, Client, ClientStatus
@@ -25,6 +25,7 @@ from roomguard.screens.home import HomeScreen
 from roomguard.screens.retention_form import RetentionForm
 from roomguard.store import Store
 from roomguard.store.backups import KEEP_DAYS, list_backups
+from roomguard.widgets.record_table import RecordTable
 from tests.screens.helpers import TODAY, make_app, seeded_store, settle
 
 NAME = "Priya Raman"
@@ -36,7 +37,7 @@ def messages(app) -> list[str]:
 
 def home_names(app) -> list[str]:
     home = next(s for s in app.screen_stack if isinstance(s, HomeScreen))
-    table = home.query_one("#clients", DataTable)
+    table = home.query_one("#clients", RecordTable)
     return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
 
 
@@ -45,7 +46,7 @@ async def open_delete(pilot, name: str = NAME) -> Client:
     app = pilot.app
     await settle(pilot)
     client = app.store.find_client(name)
-    table = app.screen.query_one("#clients", DataTable)
+    table = app.screen.query_one("#clients", RecordTable)
     table.move_cursor(row=table.get_row_index(client.id))
     app.screen.action_delete_client()
     await settle(pilot)
@@ -246,7 +247,7 @@ async def test_hostile_name_shows_literally(store_path: Path) -> None:
     app = make_app(store_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#clients", DataTable)
+        table = app.screen.query_one("#clients", RecordTable)
         table.move_cursor(row=0)
         app.screen.action_delete_client()
         await settle(pilot)
@@ -265,7 +266,7 @@ async def test_hostile_name_shows_literally(store_path: Path) -> None:
 # --------------------------------------------------------------------------- retention
 def state_of(app, client_id: str) -> str:
     home = next(s for s in app.screen_stack if isinstance(s, HomeScreen))
-    table = home.query_one("#clients", DataTable)
+    table = home.query_one("#clients", RecordTable)
     return table.get_row(client_id)[2].plain
 
 
@@ -296,7 +297,7 @@ async def test_closed_clients_past_retention_are_flagged_on_home(store_path: Pat
         home = app.screen
         daniel = app.store.find_client("Daniel Osei")  # closed 200 days ago: not due
         assert state_of(app, daniel.id) == "closed"
-        cell = home.query_one("#clients", DataTable).get_row(old.id)[2]
+        cell = home.query_one("#clients", RecordTable).get_row(old.id)[2]
         assert "bold red" in str(cell.style)
         (toast,) = [m for m in messages(app) if "retention period" in m]
         assert toast.startswith("2 closed clients are past the retention period (7 years): ")
@@ -352,7 +353,7 @@ async def test_close_and_reopen_a_client(store_path: Path) -> None:
         titles = {cmd.title for cmd in app.get_system_commands(app.screen)}
         assert {"Close client", "Retention period"} <= titles
         client = app.store.find_client(NAME)
-        table = app.screen.query_one("#clients", DataTable)
+        table = app.screen.query_one("#clients", RecordTable)
         table.move_cursor(row=table.get_row_index(client.id))
         app.screen.action_close_client()
         await settle(pilot)

@@ -15,6 +15,7 @@ from roomguard.screens.history import PAGE_SIZE, HistoryScreen
 from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
 from roomguard.widgets.presence_timeline import PresenceTimeline, TimelineChart, TimelineRow
+from roomguard.widgets.record_table import RecordTable
 from tests.screens.helpers import NOW, make_app, seeded_store, settle
 
 SIZE = (140, 40)
@@ -68,7 +69,7 @@ class TestList:
         app = make_app(seeded_store(store_path))
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            clients = app.screen.query_one("#clients", DataTable)
+            clients = app.screen.query_one("#clients", RecordTable)
             names = [clients.get_row_at(i)[0].plain for i in range(clients.row_count)]
             await pilot.press(*["down"] * names.index("Priya Raman"), "h")
             await settle(pilot)

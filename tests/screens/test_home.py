@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from roomguard.core.models import Client
 from roomguard.screens.client_form import ClientForm
@@ -12,11 +12,12 @@ from roomguard.screens.home import HomeScreen
 from roomguard.screens.onboarding import Onboarding
 from roomguard.store import Store
 from roomguard.widgets.due_summary import DueSummary
+from roomguard.widgets.record_table import RecordTable
 from tests.screens.helpers import make_app, seeded_store, settle
 
 
 def client_names(app) -> list[str]:
-    table = app.screen.query_one("#clients", DataTable)
+    table = app.screen.query_one("#clients", RecordTable)
     return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
 
 

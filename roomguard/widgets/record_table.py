@@ -1,0 +1,365 @@
+"""A keyed, read-only table of one-line rows, drawn with the Line API.
+
+Why not ``DataTable``: the home screen is the first thing Roomguard paints, and its two lists
+were most of the gap between Roomguard's start-up and a bare Textual app's. ``DataTable``
+renders every visible cell through a Rich console (padding, wrapping, per-cell caches) and
+brings a 2,800-line module with it. Home needs far less: fixed columns, one line per row, a row
+cursor, Enter or a click to open the row. So each row here is laid out once as a single
+:class:`~rich.text.Text`, turned into segments when it first scrolls into view, and every
+frame after that only applies the row's style (stripe, cursor) and crops to the window — the
+same approach as Toolong's log view.
+
+The method names (``add_column``, ``add_row``, ``update_cell``, ``clear``, ``rows``,
+``row_count``, ``cursor_row``, ``move_cursor``, ``get_row``) follow ``DataTable``'s so the two
+read alike; the messages carry the row's key as a plain string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+CELL_PADDING = 1  # blank cells either side of every column
+
+
+@dataclass
+class _Column:
+    key: str
+    label: Text
+    width: int
+
+
+class _RowIndex(Mapping[str, int]):
+    """The table's ``rows``: key -> position, read-only."""
+
+    def __init__(self, positions: dict[str, int]) -> None:
+        self._positions = positions
+
+    def __getitem__(self, key: str) -> int:
+        return self._positions[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+class RecordTable(ScrollView, can_focus=True):
+    """Rows of cells keyed by record id, a fixed header line, and a row cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first_row", "First row", show=False),
+        Binding("end", "last_row", "Last row", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "record-table--header",
+        "record-table--cursor",
+        "record-table--even-row",
+    }
+
+    DEFAULT_CSS = """
+    RecordTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .record-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        &:dark > .record-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .record-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .record-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .record-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        & > .record-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+
+    class RowHighlighted(Message):
+        """The cursor moved to the row *key* (at *index*)."""
+
+        def __init__(self, table: RecordTable, key: str, index: int) -> None:
+            super().__init__()
+            self.table, self.key, self.index = table, key, index
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    class RowSelected(Message):
+        """Enter was pressed on, or a click landed on, the row *key* (at *index*)."""
+
+        def __init__(self, table: RecordTable, key: str, index: int) -> None:
+            super().__init__()
+            self.table, self.key, self.index = table, key, index
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    cursor_row: reactive[int] = reactive(0, init=False, always_update=True)
+
+    def __init__(self, *, zebra_stripes: bool = True, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.zebra_stripes = zebra_stripes
+        self._columns: list[_Column] = []
+        self._keys: list[str] = []
+        self._cells: list[list[Text]] = []
+        self._positions: dict[str, int] = {}
+        self._strips: dict[int, list[Segment]] = {}  # row index -> laid-out segments, unstyled
+        self._header: list[Segment] | None = None
+
+    # ----------------------------------------------------------------- contents
+    @property
+    def rows(self) -> Mapping[str, int]:
+        """Key -> row position; ``key in table.rows`` asks whether a row is shown."""
+        return _RowIndex(self._positions)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._keys)
+
+    @property
+    def column_keys(self) -> list[str]:
+        return [column.key for column in self._columns]
+
+    def add_column(self, label: str | Text, *, key: str) -> None:
+        """A column titled *label* (shown literally, never as markup)."""
+        text = label if isinstance(label, Text) else Text(label)
+        self._columns.append(_Column(key, text, text.cell_len))
+        for cells in self._cells:
+            cells.append(Text())
+        self._relayout()
+
+    def add_row(self, *cells: str | Text, key: str) -> None:
+        """Append a row of *cells* (one per column; strings are literal) under *key*."""
+        self.add_rows([(key, cells)])
+
+    def add_rows(self, rows: Iterable[tuple[str, Sequence[str | Text]]]) -> None:
+        """Append ``(key, cells)`` rows; the table is resized and repainted once."""
+        was_empty = not self._keys
+        widths = [column.width for column in self._columns]
+        for key, cells in rows:
+            if key in self._positions:
+                raise ValueError(f"duplicate row key {key!r}")
+            row = [cell if isinstance(cell, Text) else Text(cell) for cell in cells]
+            row += [Text() for _ in range(len(self._columns) - len(row))]
+            self._positions[key] = len(self._keys)
+            self._keys.append(key)
+            self._cells.append(row)
+            for i, cell in enumerate(row[: len(widths)]):
+                widths[i] = max(widths[i], cell.cell_len)
+        for column, width in zip(self._columns, widths, strict=True):
+            column.width = width
+        self._relayout()
+        if was_empty and self._keys:
+            self._post_highlighted()
+
+    def update_cell(self, key: str, column_key: str, value: str | Text, *,
+                    update_width: bool = True) -> None:
+        """Replace one cell; with *update_width* its column widens to fit."""
+        index = self._positions[key]
+        column_index = self.column_keys.index(column_key)
+        cell = value if isinstance(value, Text) else Text(value)
+        self._cells[index][column_index] = cell
+        column = self._columns[column_index]
+        if update_width and cell.cell_len > column.width:
+            column.width = cell.cell_len
+            self._relayout()
+            return
+        self._strips.pop(index, None)
+        self.refresh_line(index + 1)
+
+    def get_row(self, key: str) -> list[Text]:
+        return list(self._cells[self._positions[key]])
+
+    def get_row_at(self, index: int) -> list[Text]:
+        return list(self._cells[index])
+
+    def get_row_index(self, key: str) -> int:
+        return self._positions[key]
+
+    def clear(self) -> None:
+        """Remove every row (the columns stay; their widths shrink back to the titles)."""
+        self._keys.clear()
+        self._cells.clear()
+        self._positions.clear()
+        for column in self._columns:
+            column.width = column.label.cell_len
+        self._relayout()
+        self.set_reactive(RecordTable.cursor_row, 0)
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def refill(self, rows: Iterable[tuple[str, Sequence[str | Text]]]) -> None:
+        """Replace every row; the cursor stays on the same key if that row is kept."""
+        keep, row = self.highlighted_key(), self.cursor_row
+        self.clear()
+        self.add_rows(rows)
+        if keep is not None and keep in self._positions:
+            self.cursor_row = self._positions[keep]
+        elif self._keys:
+            self.cursor_row = min(row, len(self._keys) - 1)
+
+    def highlighted_key(self) -> str | None:
+        """Key of the row under the cursor, or None when the table is empty."""
+        if not self._keys:
+            return None
+        return self._keys[min(self.cursor_row, len(self._keys) - 1)]
+
+    # ----------------------------------------------------------------- cursor
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self._keys) - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        if old != new:
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
+            self._post_highlighted()
+
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:  # noqa: ARG002 - as DataTable
+        self.cursor_row = row
+
+    def _post_highlighted(self) -> None:
+        key = self.highlighted_key()
+        if key is not None:
+            self.post_message(self.RowHighlighted(self, key, self.cursor_row))
+
+    def _scroll_cursor_into_view(self) -> None:
+        # Row i is drawn on content line i + 1 (line 0 is the header), so scroll_y = s shows
+        # rows s .. s + height - 2.
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = int(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_down(self) -> None:
+        self.cursor_row += max(1, self.scrollable_content_region.height - 1)
+
+    def action_first_row(self) -> None:
+        self.cursor_row = 0
+
+    def action_last_row(self) -> None:
+        self.cursor_row = len(self._keys) - 1
+
+    def action_select_cursor(self) -> None:
+        key = self.highlighted_key()
+        if key is not None:
+            self.post_message(self.RowSelected(self, key, self.cursor_row))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:
+            return  # the header, or the scrollbar
+        row = int(self.scroll_y) + offset.y - 1
+        if 0 <= row < len(self._keys):
+            self.cursor_row = row
+            self.action_select_cursor()
+
+    # ----------------------------------------------------------------- drawing
+    def _relayout(self) -> None:
+        self._strips.clear()
+        self._header = None
+        self._resize()
+        self.refresh()
+
+    def _resize(self) -> None:
+        width = sum(column.width + 2 * CELL_PADDING for column in self._columns)
+        self.virtual_size = Size(width, len(self._keys) + 1)
+
+    def _lay_out(self, cells: Sequence[Text]) -> list[Segment]:
+        """One line of *cells*, each cut or padded to its column's width."""
+        line = Text(no_wrap=True, end="")
+        pad = " " * CELL_PADDING
+        for column, cell in zip(self._columns, cells, strict=False):
+            fitted = cell.copy()
+            fitted.truncate(column.width, overflow="ellipsis", pad=True)
+            line.append(pad)
+            line.append_text(fitted)
+            line.append(pad)
+        return list(line.render(self.app.console, end=""))
+
+    def _row_segments(self, index: int) -> list[Segment]:
+        segments = self._strips.get(index)
+        if segments is None:
+            segments = self._strips[index] = self._lay_out(self._cells[index])
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        if y == 0:
+            if self._header is None:
+                self._header = self._lay_out([column.label for column in self._columns])
+            segments, style = self._header, self.get_component_rich_style("record-table--header")
+        else:
+            index = scroll_y + y - 1
+            if index >= len(self._keys):
+                return Strip.blank(width, base)
+            segments, style = self._row_segments(index), base
+            if self.zebra_stripes and index % 2:
+                style += self.get_component_rich_style("record-table--even-row")
+            if index == self.cursor_row:
+                style += self.get_component_rich_style("record-table--cursor")
+        strip = Strip(Segment.apply_style(segments, style))
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
+
+    def refresh_line(self, y: int) -> None:
+        """Repaint content line *y* (0 is the header) if it is in view."""
+        visible_y = y - int(self.scroll_y) if y else 0
+        if 0 <= visible_y < self.scrollable_content_region.height:
+            self.refresh(Region(0, visible_y, self.scrollable_content_region.width, 1))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
