@@ -90,6 +90,9 @@ class RoomguardApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         """The first screen is built here, not pushed from ``on_mount``: pushing it there makes
         Textual compute (and throw away) a frame of an empty default screen first."""
+        return self._with_stylesheet(self._first_screen())
+
+    def _first_screen(self) -> Screen[Any]:
         self._open_store()
         if self.store_problem is not None:
             from roomguard.screens.store_problem import StoreProblemScreen
@@ -101,6 +104,15 @@ class RoomguardApp(App[None]):
         from roomguard.screens.home import HomeScreen
 
         return HomeScreen()
+
+    def _with_stylesheet(self, screen: Screen[Any]) -> Screen[Any]:
+        """Read *screen*'s ``CSS_PATH`` files. Textual reads them when a screen is pushed or
+        installed as a mode, but not for the screen ``get_default_screen`` returns, which would
+        otherwise appear unstyled (no pane borders, default sizes)."""
+        for path in screen.css_path:
+            if not self.stylesheet.has_source(str(path), ""):
+                self.stylesheet.read(path)
+        return screen
 
     def on_mount(self) -> None:
         if self.store_problem is not None:

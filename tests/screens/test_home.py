@@ -164,11 +164,24 @@ class TestHome:
             from roomguard.screens.store_problem import StoreProblemScreen
 
             assert isinstance(app.screen, StoreProblemScreen)
+            # Its stylesheet is read although it is the app's first screen.
+            assert app.screen.query_one(".dialog").styles.border.top[0] == "thick"
             assert practice.read_bytes() == b'{"clients": {"1": '  # untouched
             await pilot.press("r")
             await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
             assert "Priya Raman" in client_names(app)
+
+
+async def test_home_stylesheet_is_applied_to_the_first_screen(store_path: Path) -> None:
+    """Textual skips the CSS_PATH of the screen get_default_screen returns; the app reads it."""
+    app = make_app(seeded_store(store_path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        clients, sessions = app.screen.query_one("#clients-pane"), app.screen.query_one("#sessions-pane")
+        assert clients.styles.border.top[0] == "round"
+        assert (clients.region.width, sessions.region.width) == (72, 48)  # 3fr : 2fr
+        assert app.screen.query_one("#clients").region.height > 20  # fills its pane
 
 
 def test_home_snapshot(snap_compare, tmp_path: Path) -> None:
