@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -38,6 +39,19 @@ class _Column:
     key: str
     label: Text
     width: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """The styles and scroll position every line of one frame is drawn with."""
+
+    width: int
+    scroll_x: int
+    scroll_y: int
+    base: Style
+    header: Style
+    even: Style
+    cursor: Style
 
 
 class _RowIndex(Mapping[str, int]):
@@ -146,6 +160,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._positions: dict[str, int] = {}
         self._strips: dict[int, list[Segment]] = {}  # row index -> laid-out segments, unstyled
         self._header: list[Segment] | None = None
+        self._frame: _Frame | None = None
 
     # ----------------------------------------------------------------- contents
     @property
@@ -318,15 +333,25 @@ class RecordTable(ScrollView, can_focus=True):
 
     def _lay_out(self, cells: Sequence[Text]) -> list[Segment]:
         """One line of *cells*, each cut or padded to its column's width."""
-        line = Text(no_wrap=True, end="")
-        pad = " " * CELL_PADDING
+        console = self.app.console
+        pad = Segment(" " * CELL_PADDING)
+        segments: list[Segment] = []
         for column, cell in zip(self._columns, cells, strict=False):
-            fitted = cell.copy()
-            fitted.truncate(column.width, overflow="ellipsis", pad=True)
-            line.append(pad)
-            line.append_text(fitted)
-            line.append(pad)
-        return list(line.render(self.app.console, end=""))
+            segments.append(pad)
+            length = cell.cell_len
+            if length > column.width:
+                cell = cell.copy()
+                cell.truncate(column.width, overflow="ellipsis")
+                length = cell.cell_len
+            if cell.spans:
+                segments.extend(cell.render(console, end=""))
+            elif cell.plain:  # most cells: one style, no spans; skip Rich's span machinery
+                style = console.get_style(cell.style) if isinstance(cell.style, str) else cell.style
+                segments.append(Segment(cell.plain, style or None))
+            if length < column.width:
+                segments.append(Segment(" " * (column.width - length)))
+            segments.append(pad)
+        return segments
 
     def _row_segments(self, index: int) -> list[Segment]:
         segments = self._strips.get(index)
@@ -334,25 +359,43 @@ class RecordTable(ScrollView, can_focus=True):
             segments = self._strips[index] = self._lay_out(self._cells[index])
         return segments
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of this frame shares, looked up once: ``rich_style`` walks the
+        # ancestors on each access, which cost more than laying out the row itself.
+        self._frame = self._make_frame()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _make_frame(self) -> _Frame:
+        return _Frame(
+            width=self.scrollable_content_region.width,
+            scroll_x=self.scroll_offset.x,
+            scroll_y=self.scroll_offset.y,
+            base=self.rich_style,
+            header=self.get_component_rich_style("record-table--header"),
+            even=self.get_component_rich_style("record-table--even-row"),
+            cursor=self.get_component_rich_style("record-table--cursor"),
+        )
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
+        frame = self._frame or self._make_frame()
         if y == 0:
             if self._header is None:
                 self._header = self._lay_out([column.label for column in self._columns])
-            segments, style = self._header, self.get_component_rich_style("record-table--header")
+            segments, style = self._header, frame.header
         else:
-            index = scroll_y + y - 1
+            index = frame.scroll_y + y - 1
             if index >= len(self._keys):
-                return Strip.blank(width, base)
-            segments, style = self._row_segments(index), base
+                return Strip.blank(frame.width, frame.base)
+            segments, style = self._row_segments(index), frame.base
             if self.zebra_stripes and index % 2:
-                style += self.get_component_rich_style("record-table--even-row")
+                style += frame.even
             if index == self.cursor_row:
-                style += self.get_component_rich_style("record-table--cursor")
+                style += frame.cursor
         strip = Strip(Segment.apply_style(segments, style))
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
+        return strip.crop_extend(frame.scroll_x, frame.scroll_x + frame.width, style)
 
     def refresh_line(self, y: int) -> None:
         """Repaint content line *y* (0 is the header) if it is in view."""
