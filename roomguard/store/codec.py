@@ -148,9 +148,134 @@ class _Decoder:
         return cls(**kwargs) if ok else _MISSING  # unknown keys from a newer version are ignored
 
 
+# ----------------------------------------------------------------------------- fast path
+# Almost every document the store reads is valid, and walking the type hints for each value
+# (building a path string per field on the way) cost more than the rest of reading home. So a
+# converter is built once per type and run without paths; the first wrong value stops it, and
+# the walker above then runs to name every problem. Both accept exactly the same documents
+# (tests/store/test_codec.py checks this on generated good and bad documents).
+class _Invalid(Exception):
+    """Raised by a converter at the first value that does not fit."""
+
+
+Converter = typing.Callable[[Any], Any]
+
+
+def _bad() -> typing.NoReturn:
+    raise _Invalid
+
+
+def _text(value: Any) -> Any:
+    return value if isinstance(value, str) else _bad()
+
+
+def _whole(value: Any) -> Any:
+    return value if isinstance(value, int) and not isinstance(value, bool) else _bad()
+
+
+def _flag(value: Any) -> Any:
+    return value if isinstance(value, bool) else _bad()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _iso(tp: type[date]) -> Converter:
+    def convert(value: Any) -> Any:
+        if not isinstance(value, str):
+            _bad()
+        try:
+            parsed = tp.fromisoformat(value)
+        except ValueError:
+            _bad()
+        if tp is date and isinstance(parsed, datetime):
+            _bad()
+        return parsed
+
+    return convert
+
+
+def _member(tp: type[Enum]) -> Converter:
+    def convert(value: Any) -> Any:
+        try:
+            return tp(value)
+        except ValueError:
+            _bad()
+
+    return convert
+
+
+def _optional(inner: Converter) -> Converter:
+    return lambda value: None if value is None else inner(value)
+
+
+def _items(item: Converter) -> Converter:
+    def convert(value: Any) -> Any:
+        if not isinstance(value, list):
+            _bad()
+        return [item(v) for v in value]
+
+    return convert
+
+
+@cache
+def _converter(tp: Any) -> Converter:
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        (inner,) = [o for o in get_args(tp) if o is not _NONE]
+        return _optional(_converter(inner)) if _NONE in get_args(tp) else _converter(inner)
+    if origin is list:
+        (item,) = get_args(tp) or (Any,)
+        return _items(_converter(item))
+    if tp is Any:
+        return _same
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _record(tp)
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return _member(tp)
+    simple = {bool: _flag, int: _whole, str: _text}.get(tp)
+    if simple is not None:
+        return simple
+    if tp is datetime or tp is date:
+        return _iso(tp)
+    raise TypeError(f"codec cannot decode {tp!r}")
+
+
+def _record(cls: type) -> Converter:
+    plan: list[tuple[str, Converter, bool]] = []
+    built = False
+
+    def convert(doc: Any) -> Any:
+        nonlocal built
+        if not built:  # on first use: a model type may refer to one defined after it
+            hints = _hints(cls)
+            plan.extend(
+                (f.name, _converter(hints[f.name]),
+                 f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+                for f in _fields(cls)
+            )
+            built = True
+        if not isinstance(doc, dict):
+            _bad()
+        kwargs = {}
+        for name, field_converter, required in plan:
+            if name in doc:
+                kwargs[name] = field_converter(doc[name])
+            elif required:
+                _bad()
+        return cls(**kwargs)
+
+    return convert
+
+
 def load(cls: type[T], doc: Any) -> T:
     if not isinstance(doc, dict):
         raise CodecError(cls.__name__, [f"expected an object, got {_type_name(doc)}"])
+    try:
+        return _converter(typing.cast(Any, cls))(doc)  # type: ignore[no-any-return]
+    except _Invalid:
+        pass  # the walker below says what is wrong, and where
     decoder = _Decoder()
     result = decoder.record(doc, cls, "$")
     if decoder.problems or result is _MISSING:

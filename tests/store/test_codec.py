@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roomguard.core.models import Agreement, Client, Participant, Role, SessionRecord
-from roomguard.store import Store, StoreCorrupt
+from roomguard.store import Store, StoreCorrupt, codec
 from roomguard.store.codec import CodecError, dump, dump_event, load, load_event
 from tests.strategies import agreements, any_event, clients, session_records
 
@@ -213,3 +213,31 @@ def test_store_reports_a_wrongly_typed_event_as_corrupt_naming_the_journal(store
         again.events(record.id)
     assert caught.value.path == journal
     assert "$.text" in str(caught.value)
+
+
+# ------------------------------------------------------------------ the fast path agrees
+
+
+@settings(max_examples=max(10, settings.default.max_examples // 2))
+@given(
+    st.one_of(
+        agreements().map(lambda a: (Agreement, a)),
+        clients().map(lambda c: (Client, c)),
+        session_records().map(lambda r: (SessionRecord, r)),
+    ),
+    st.data(),
+)
+def test_the_fast_converter_accepts_exactly_what_the_walker_accepts(case, data):
+    """``load`` tries a converter built per type first and falls back to the path-naming walker
+    only when it refuses: a valid document must never need the walker, and a value the walker
+    refuses must never get past the converter."""
+    cls, obj = case
+    doc = on_disk(obj)
+    assert codec._converter(cls)(doc) == obj  # valid: the fast path alone decodes it
+    path, container, key, value = data.draw(st.sampled_from(_confusable(doc)))
+    container[key] = _wrong(value)
+    walker = codec._Decoder()
+    walker.record(doc, cls, "$")
+    assert walker.problems, path
+    with pytest.raises(codec._Invalid):
+        codec._converter(cls)(doc)
