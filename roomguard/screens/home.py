@@ -49,7 +49,7 @@ def _describe_date(day: date) -> str:
 
 def _cell(text: str) -> Text:
     """A name for a table cell, at most CELL_CHARS cells: one very long name must not push the
-    other columns off screen (a DataTable column is as wide as its widest cell)."""
+    other columns off screen (a table column is as wide as its widest cell)."""
     cell = literal(text[: CELL_CHARS * 2], limit=None)
     if len(text) > CELL_CHARS * 2:
         cell.append("…")
