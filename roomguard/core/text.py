@@ -25,6 +25,11 @@ def _replace(match: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
+def has_control(text: str) -> bool:
+    """Whether *text* holds a character :func:`printable` would replace."""
+    return _CONTROL.search(text) is not None
+
+
 def printable(text: str, limit: int | None = 500) -> str:
     """*text* with control characters made visible and, past *limit* chars, shortened."""
     if limit is not None and len(text) > limit:

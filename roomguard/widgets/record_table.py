@@ -31,6 +31,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from roomguard.core.text import has_control, printable
+
 CELL_PADDING = 1  # blank cells either side of every column
 
 
@@ -52,6 +54,21 @@ class _Frame:
     header: Style
     even: Style
     cursor: Style
+
+
+def _cell(value: str | Text) -> Text:
+    """A cell as shown: strings literally, and no control character from either kind reaches
+    the terminal (a ``Text`` holding one is redrawn from its plain text, losing its spans)."""
+    if isinstance(value, str):
+        return Text(printable(value, None), end="")
+    if has_control(value.plain):
+        return Text(printable(value.plain, None), style=value.style, end="")
+    return value
+
+
+def _row(cells: Sequence[str | Text], width: int) -> list[Text]:
+    row = [_cell(cell) for cell in cells]
+    return row + [Text() for _ in range(width - len(row))]
 
 
 class _RowIndex(Mapping[str, int]):
@@ -178,7 +195,7 @@ class RecordTable(ScrollView, can_focus=True):
 
     def add_column(self, label: str | Text, *, key: str) -> None:
         """A column titled *label* (shown literally, never as markup)."""
-        text = label if isinstance(label, Text) else Text(label)
+        text = _cell(label)
         self._columns.append(_Column(key, text, text.cell_len))
         for cells in self._cells:
             cells.append(Text())
@@ -189,31 +206,36 @@ class RecordTable(ScrollView, can_focus=True):
         self.add_rows([(key, cells)])
 
     def add_rows(self, rows: Iterable[tuple[str, Sequence[str | Text]]]) -> None:
-        """Append ``(key, cells)`` rows; the table is resized and repainted once."""
+        """Append ``(key, cells)`` rows; the table is resized and repainted once.
+
+        All or nothing: a key already in the table (or twice in *rows*) raises ``ValueError``
+        and leaves the table as it was."""
         was_empty = not self._keys
-        widths = [column.width for column in self._columns]
-        for key, cells in rows:
-            if key in self._positions:
+        self._append(rows)
+        if was_empty and self._keys:
+            self._post_highlighted()
+
+    def _append(self, rows: Iterable[tuple[str, Sequence[str | Text]]]) -> None:
+        new = [(key, _row(cells, len(self._columns))) for key, cells in rows]
+        seen = set(self._positions)
+        for key, _cells in new:
+            if key in seen:
                 raise ValueError(f"duplicate row key {key!r}")
-            row = [cell if isinstance(cell, Text) else Text(cell) for cell in cells]
-            row += [Text() for _ in range(len(self._columns) - len(row))]
+            seen.add(key)
+        for key, row in new:
             self._positions[key] = len(self._keys)
             self._keys.append(key)
             self._cells.append(row)
-            for i, cell in enumerate(row[: len(widths)]):
-                widths[i] = max(widths[i], cell.cell_len)
-        for column, width in zip(self._columns, widths, strict=True):
-            column.width = width
+            for column, cell in zip(self._columns, row, strict=False):
+                column.width = max(column.width, cell.cell_len)
         self._relayout()
-        if was_empty and self._keys:
-            self._post_highlighted()
 
     def update_cell(self, key: str, column_key: str, value: str | Text, *,
                     update_width: bool = True) -> None:
         """Replace one cell; with *update_width* its column widens to fit."""
         index = self._positions[key]
         column_index = self.column_keys.index(column_key)
-        cell = value if isinstance(value, Text) else Text(value)
+        cell = _cell(value)
         self._cells[index][column_index] = cell
         column = self._columns[column_index]
         if update_width and cell.cell_len > column.width:
@@ -234,24 +256,38 @@ class RecordTable(ScrollView, can_focus=True):
 
     def clear(self) -> None:
         """Remove every row (the columns stay; their widths shrink back to the titles)."""
+        self._empty()
+        self.set_reactive(RecordTable.cursor_row, 0)
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def _empty(self) -> None:
         self._keys.clear()
         self._cells.clear()
         self._positions.clear()
         for column in self._columns:
             column.width = column.label.cell_len
         self._relayout()
-        self.set_reactive(RecordTable.cursor_row, 0)
-        self.scroll_to(y=0, animate=False, immediate=True)
 
     def refill(self, rows: Iterable[tuple[str, Sequence[str | Text]]]) -> None:
-        """Replace every row; the cursor stays on the same key if that row is kept."""
-        keep, row = self.highlighted_key(), self.cursor_row
-        self.clear()
-        self.add_rows(rows)
+        """Replace every row. The cursor stays on the same key if that row is kept (else on the
+        same line), the view does not move unless the cursor would leave it, and
+        ``RowHighlighted`` is posted only if the highlighted key or its line changed."""
+        rows = list(rows)
+        keep, line, top = self.highlighted_key(), self.cursor_row, int(self.scroll_y)
+        before = (keep, line)
+        _ = [_row(cells, len(self._columns)) for _key, cells in rows]  # nothing changes on error
+        if len({key for key, _cells in rows}) != len(rows):
+            duplicate = next(k for i, (k, _c) in enumerate(rows) if k in {r[0] for r in rows[:i]})
+            raise ValueError(f"duplicate row key {duplicate!r}")
+        self._empty()
+        self._append(rows)
         if keep is not None and keep in self._positions:
-            self.cursor_row = self._positions[keep]
-        elif self._keys:
-            self.cursor_row = min(row, len(self._keys) - 1)
+            line = self._positions[keep]
+        self.set_reactive(RecordTable.cursor_row, self.validate_cursor_row(line))
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self._scroll_cursor_into_view()
+        if (self.highlighted_key(), self.cursor_row) != before:
+            self._post_highlighted()
 
     def highlighted_key(self) -> str | None:
         """Key of the row under the cursor, or None when the table is empty."""
@@ -279,6 +315,12 @@ class RecordTable(ScrollView, can_focus=True):
             self.post_message(self.RowHighlighted(self, key, self.cursor_row))
 
     def _scroll_cursor_into_view(self) -> None:
+        """Scroll so the cursor row is in view: now, and again after the next layout (rows
+        just added may not be scrollable to until the layout has caught up with them)."""
+        self._scroll_to_cursor()
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
         # Row i is drawn on content line i + 1 (line 0 is the header), so scroll_y = s shows
         # rows s .. s + height - 2.
         visible = max(1, self.scrollable_content_region.height - 1)

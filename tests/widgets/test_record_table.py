@@ -362,9 +362,6 @@ class TestRefill:
             assert table.virtual_size.height == 1
             assert all(not line.strip() for line in screen_lines(app)[1:HEIGHT])
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "refill() clears the table, so add_rows() sees an empty table and posts RowHighlighted "
-        "for row 0 before the cursor is put back on the kept key"))
     @pytest.mark.parametrize("start", [0, 3], ids=["same-place", "moved"])
     async def test_refill_reports_only_the_row_the_cursor_lands_on(self, start: int) -> None:
         app = TableApp(make_rows(20))
@@ -377,9 +374,6 @@ class TestRefill:
             assert table.highlighted_key() == "k5"
             assert [key for key, _ in app.highlighted] in ([], ["k5"]), app.highlighted
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "the cursor is scrolled into view at once, but a table that had no vertical scrollbar "
-        "does not allow scrolling until its next layout, so the scroll is dropped"))
     async def test_refill_scrolls_the_kept_row_into_view_when_the_table_starts_to_scroll(
             self) -> None:
         app = TableApp(make_rows(PAGE))  # exactly fills the view: no scrollbar yet
@@ -392,9 +386,6 @@ class TestRefill:
             assert table.cursor_row in in_view(table), table.scroll_y
             assert screen_lines(app)[PAGE].startswith(f" row {PAGE - 1} ")
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "same cause: rows added to a table without a scrollbar, then move_cursor() in the same "
-        "handler, leave the cursor below the view"))
     async def test_a_cursor_moved_right_after_adding_rows_is_scrolled_into_view(self) -> None:
         app = TableApp()
         async with running(app) as (pilot, table):
@@ -404,9 +395,6 @@ class TestRefill:
             assert table.cursor_row == 150
             assert table.cursor_row in in_view(table), table.scroll_y
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "refill() scrolls to the top (clear) and then scrolls the kept cursor row back into "
-        "view at the bottom edge, so the rows jump although the same rows come back"))
     async def test_refill_with_the_same_rows_keeps_the_view_still(self) -> None:
         app = TableApp(make_rows(200))
         async with running(app) as (pilot, table):
@@ -531,9 +519,6 @@ class TestCells:
             assert italic == "ab"
             assert table.get_row("s")[0].plain == "abcdefgh", "the stored cell is not cut"
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "str cells are wrapped in Text() only, which keeps ESC, C1 CSI and newlines, so they "
-        "reach the terminal; callers that pass literal() Text (the home screen) are safe"))
     async def test_control_characters_in_str_cells_never_reach_the_terminal(self) -> None:
         app = TableApp([("e", ("a\x1b[2Jb\nc\x9b2J", "1"))])
         async with running(app) as (_pilot, table):
@@ -626,10 +611,6 @@ class TestKeysAndClear:
             with pytest.raises(ValueError):
                 table.refill([("x", ("a", "1")), ("x", ("b", "2"))])
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "add_rows() appends rows one by one and raises on the duplicate after the earlier rows "
-        "are in: they stay in rows/row_count, but virtual_size and the column widths are not "
-        "updated for them"))
     async def test_a_refused_batch_leaves_the_table_as_it_was(self) -> None:
         app = TableApp(make_rows(3))
         async with running(app) as (_pilot, table):
@@ -771,7 +752,8 @@ def table_machine(table: RecordTable) -> type[RuleBasedStateMachine]:
 async def test_random_operations_keep_the_table_consistent() -> None:
     # The operations run back to back with no layout pass between them. Starting with 200 rows
     # gives the table its vertical scrollbar, so scrolling stays allowed throughout (a table
-    # that only starts to scroll is the xfail case in TestRefill).
+    # that only starts to scroll, where the scroll waits for the next layout, is tested in
+    # TestRefill).
     app = TableApp(make_rows(200))
     async with running(app, size=(60, 20)) as (_pilot, table):
         run_state_machine_as_test(table_machine(table), settings=settings(
