@@ -115,6 +115,10 @@ class RoomguardApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
+        from roomguard.quiet_gc import release_after_startup
+
+        # First in the queue: the collector is back on before a session (or anything) starts.
+        self.call_after_refresh(release_after_startup)
         if self.store_problem is not None:
             return
         store = self.store

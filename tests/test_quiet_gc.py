@@ -6,6 +6,7 @@ import gc
 
 import pytest
 
+from roomguard import quiet_gc
 from roomguard.quiet_gc import QuietCollector
 
 
@@ -57,3 +58,56 @@ def test_tick_collects_only_when_quiet_or_overdue(monkeypatch: pytest.MonkeyPatc
     collector.tick()
     assert collected == [1061.0, 1072.5]
     collector.give_back()
+
+
+# ---------------------------------------------------------------- start-up
+
+
+def test_startup_hold_disables_until_release_then_freezes_and_enables() -> None:
+    gc.enable()
+    gc.unfreeze()
+    quiet_gc.hold_for_startup()
+    assert not gc.isenabled()
+    quiet_gc.release_after_startup()
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    gc.unfreeze()
+    quiet_gc.release_after_startup()  # a second release does nothing
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_release_without_a_hold_changes_nothing() -> None:
+    gc.disable()  # e.g. somebody else's choice: not ours to undo
+    quiet_gc.release_after_startup()
+    assert not gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_hold_when_already_disabled_is_released_disabled() -> None:
+    gc.disable()
+    quiet_gc.hold_for_startup()
+    quiet_gc.release_after_startup()
+    assert not gc.isenabled()
+
+
+def test_run_tui_holds_the_collector_while_starting_and_releases_it(
+    store_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roomguard.app import RoomguardApp
+    from roomguard.cli.main import run_tui
+
+    gc.enable()
+    seen: list[bool] = []
+    monkeypatch.setattr(RoomguardApp, "run", lambda self, *a, **k: seen.append(gc.isenabled()))
+    assert run_tui(store_path) == 0
+    assert seen == [False]  # off while the app starts
+    assert gc.isenabled()  # and back on, even though the app never painted
+
+
+async def test_the_app_releases_the_collector_after_its_first_frame(store_path) -> None:
+    from roomguard.app import RoomguardApp
+
+    gc.enable()
+    quiet_gc.hold_for_startup()
+    app = RoomguardApp(store_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert gc.isenabled() and gc.get_freeze_count() > 0

@@ -93,10 +93,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_tui(path: Path, *, demo: bool = False, session_client: str | None = None,
             follow: Path | None = None) -> int:
-    from roomguard.app import RoomguardApp
+    from roomguard.quiet_gc import hold_for_startup, release_after_startup
 
-    app = RoomguardApp(path, demo=demo, session_client=session_client, follow=follow)
-    app.run()
+    hold_for_startup()  # until the first frame (the app releases it then): see quiet_gc.py
+    try:
+        from roomguard.app import RoomguardApp
+
+        app = RoomguardApp(path, demo=demo, session_client=session_client, follow=follow)
+        app.run()
+    finally:
+        release_after_startup()
     if app.fatal_message:
         print(f"roomguard: {app.fatal_message}", file=sys.stderr)
         return exit_codes.ERROR
