@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from roomguard.core.models import Client, ClientStatus
 
 RETENTION_SETTING = "retention_years"
@@ -68,6 +66,8 @@ def disposal_due_on(client: Client, retention_years: int) -> date | None:
     """
     if retention_years <= 0 or client.status is not ClientStatus.CLOSED or client.closed_on is None:
         return None
+    from dateutil.relativedelta import relativedelta  # imported on use: not before first paint
+
     return client.closed_on + relativedelta(years=retention_years)
 
 

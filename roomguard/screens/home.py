@@ -112,7 +112,7 @@ class HomeScreen(Screen[None]):
         for label in ("When", "Client", "Length", "Alerts"):
             sessions.add_column(label, key=label.lower())
         self.reload()
-        self.warn_disposal_due()
+        self.call_after_refresh(self.warn_disposal_due)  # a toast: after the first frame
         if self.rg.store.is_empty() and not self.rg.want_demo and not self.rg.store.readonly:
             self.call_after_refresh(self.offer_onboarding)
 
