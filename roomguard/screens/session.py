@@ -21,7 +21,6 @@ not have focus (digits type into it); ``escape`` leaves the input, ``n`` returns
 from __future__ import annotations
 
 import contextlib
-from collections import deque
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -69,6 +68,7 @@ from roomguard.core.text import printable
 from roomguard.core.transcript import Utterance
 from roomguard.follow import TranscriptFollower
 from roomguard.quiet_gc import QuietCollector
+from roomguard.screens.session_writer import SessionWriter
 from roomguard.store import StoreError
 from roomguard.widgets.alert_banner import AlertBanner, AlertView
 from roomguard.widgets.follow_status import FollowStatus
@@ -185,15 +185,10 @@ class SessionScreen(Screen[None]):
         self.client: Client | None = None
         self.agreement: Agreement | None = None
         self.guard: Guard | None = None
-        self.record: SessionRecord | None = None
         self.detector: Detector | None = None
-        self._pending: deque[Event] = deque()
-        self._index_dirty = False  # counts changed since the index entry was written
-        self._index_missing = False  # the index entry itself is not written yet
-        self._index_failed = False  # the last attempt to write it failed
+        self.writer = SessionWriter(lambda: self.rg.store, self.notify, RETRY_SECONDS,
+                                    self._fill_index)  # see session_writer.py
         self._gc = QuietCollector(GC_QUIET, GC_EVERY, GC_AT_MOST)  # see quiet_gc.py
-        self._agreement_dirty = False
-        self._save_failing = False
         self._live = False
         self._auto_discreet = False
         self._masks: dict[str, str] = {}
@@ -208,6 +203,15 @@ class SessionScreen(Screen[None]):
     @property
     def rg(self) -> RoomguardApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def record(self) -> SessionRecord | None:
+        """The session's index entry, once it has started (or been resumed)."""
+        return self.writer.record
+
+    @record.setter
+    def record(self, record: SessionRecord | None) -> None:
+        self.writer.record = record
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -273,9 +277,9 @@ class SessionScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._stop_following()
         self._gc.give_back()
-        if self.record is not None and (self._pending or self._index_dirty):
+        if self.record is not None and (self.writer.pending or self.writer.index_dirty):
             with contextlib.suppress(StoreError, AssertionError):  # the app may be closing
-                self._flush(index=True)
+                self.writer.flush(index=True)
 
     # ----------------------------------------------------------------- starting
     def _open_today(self) -> SessionRecord | None:
@@ -347,9 +351,9 @@ class SessionScreen(Screen[None]):
             self.guard = Guard(self.agreement, SessionState(session_id=self.record.id,
                                                             client_id=self.client_id))
             events = self.guard.start(now, present)
-            self._pending.extend(events)
-            self._index_missing = True
-            self._save_failed(exc)
+            self.writer.pending.extend(events)
+            self.writer.index_missing = True
+            self.writer.failed(exc)
         else:
             try:
                 events = store.events(self.record.id)
@@ -416,16 +420,17 @@ class SessionScreen(Screen[None]):
         :meth:`_show_new`, once for a whole batch of transcript lines.
         """
         self._gc.input_seen()
-        self._record(events)
+        self.writer.add(events)
+        self._show_status()
         for event in events:
             entry = self._entry_for(event)
             if entry is not None:
                 self._log(entry)
             if isinstance(event, AlertRaised):
                 self._unannounced.append(event)
-                self._index_dirty = True
+                self.writer.index_dirty = True
             elif isinstance(event, AlertAcknowledged):
-                self._index_dirty = True
+                self.writer.index_dirty = True
             elif isinstance(event, DiscreetModeChanged) and event.on:
                 self.app.clear_notifications()  # earlier toasts may name private topics
             elif isinstance(event, GuestJoined) or (
@@ -452,79 +457,29 @@ class SessionScreen(Screen[None]):
             self.notify(f"… and {more} more alert{'s' if more != 1 else ''}: see the banner.",
                         title="Private topic alert", severity="error")
 
-    def _record(self, events: list[Event]) -> None:
-        if self.record is None:
-            return
-        self._pending.extend(events)
-        self._flush(index=False)
-
     def _flush(self, *, index: bool) -> None:
-        """Write queued events in order; stop at the first failure and keep the rest queued."""
-        if self.record is None:
-            return
-        store = self.rg.store
-        while self._pending:
-            try:
-                store.append_event(self.record.id, self._pending[0])
-            except StoreError as exc:
-                self._save_failed(exc)
-                self._show_status()
-                return
-            self._pending.popleft()
-        if (index and self._index_dirty) or self._index_missing:
-            self._count_alerts()
-            try:
-                store.update_session(self.record)
-                self._index_dirty = self._index_missing = self._index_failed = False
-            except StoreError as exc:
-                self._index_failed = True
-                self._save_failed(exc)
-        if index and self._agreement_dirty and self.agreement is not None:
-            try:
-                store.save_agreement(self.agreement)
-                self._agreement_dirty = False
-            except StoreError as exc:
-                self._save_failed(exc)
-        if self._save_failing and not self.unsaved_count and not self._agreement_dirty:
-            self._save_failing = False
-            self.notify("Everything is saved again.", title="Saved")
+        self.writer.flush(index=index)
         self._show_status()
-
-    def _save_failed(self, exc: StoreError) -> None:
-        if self._save_failing:
-            return
-        self._save_failing = True
-        self.notify(
-            f"{exc} The session keeps running; what could not be saved is kept and retried "
-            f"every {RETRY_SECONDS:g} seconds.",
-            title=exc.title,
-            severity="error",
-            timeout=15,
-            markup=False,
-        )
 
     @property
     def unsaved_count(self) -> int:
         """Events (and the session's index entry) not yet on disk."""
-        index = self._index_missing or self._index_failed
-        return len(self._pending) + (1 if index else 0)
+        return self.writer.unsaved_count
 
-    def _count_alerts(self) -> None:
-        if self.record is None or self.guard is None:
+    def _fill_index(self, record: SessionRecord) -> None:
+        if self.guard is None:
             return
-        self.record.alerts = len(self.state.alerts)
-        self.record.unhandled = len(self.state.unacknowledged())
-        self.record.ended_at = self.state.ended_at
+        record.alerts = len(self.state.alerts)
+        record.unhandled = len(self.state.unacknowledged())
+        record.ended_at = self.state.ended_at
 
     def _tick(self) -> None:
         self._gc.tick()
         # The index entry's counts are written when the session ends or is left (an index
         # write costs several milliseconds on the UI thread; the journal is the record).
         ended = self.guard is not None and self.state.ended
-        if self._pending or self._index_missing or self._agreement_dirty or (
-            (ended or self._index_failed) and self._index_dirty
-        ):
-            self._flush(index=ended or self._index_failed)
+        if self.writer.due(ended=ended):
+            self._flush(index=ended or self.writer.index_failed)
         if self.guard is not None:
             self._refresh_topics()
 
@@ -640,7 +595,7 @@ class SessionScreen(Screen[None]):
         if unsaved:
             plural = "s" if unsaved != 1 else ""
             line.append(f"  · ⚠ {unsaved} event{plural} not yet saved", style="bold red")
-        elif self._agreement_dirty:
+        elif self.writer.agreement_dirty:
             line.append("  · ⚠ agreement changes not yet saved", style="bold red")
         if line != self._status_shown:
             for status in self.query("#session-status").results(Static):  # none once unmounted
@@ -997,11 +952,7 @@ class SessionScreen(Screen[None]):
 
     def _save_agreement(self) -> None:
         assert self.agreement is not None
-        try:
-            self.rg.store.save_agreement(self.agreement)
-        except StoreError as exc:
-            self._agreement_dirty = True
-            self._save_failed(exc)
+        self.writer.save_agreement(self.agreement)
         self._show_status()
 
     # ----------------------------------------------------------------- following a transcript
@@ -1139,9 +1090,9 @@ class SessionScreen(Screen[None]):
             self.notify(str(exc), severity="warning", markup=False)
             return
         self.record.ended_at = now
-        self._index_dirty = True
+        self.writer.index_dirty = True
         # The same writes as Store.end_session (event, then index), through the retry queue.
-        self._record(events)
+        self.writer.pending.extend(events)
         self._flush(index=True)
         for event in events:
             entry = self._entry_for(event)
@@ -1182,9 +1133,9 @@ class SessionScreen(Screen[None]):
         self._show_summary()
 
     def _leave_ended(self) -> None:
-        if self._pending or self._index_dirty or self._agreement_dirty:
+        if self.writer.dirty:
             self._flush(index=True)
-        if self._pending or self._index_dirty or self._agreement_dirty:
+        if self.writer.dirty:
             self.notify(
                 f"{self.unsaved_count or 'Some'} change(s) are not saved yet; staying here and "
                 f"retrying every {RETRY_SECONDS:g} seconds. Press escape to try again.",
@@ -1215,9 +1166,9 @@ class SessionScreen(Screen[None]):
 
     def _leave_open(self) -> None:
         self._flush(index=True)
-        if self._pending:
+        if self.writer.pending:
             self.notify(
-                f"{len(self._pending)} event(s) are not saved yet; staying until they are.",
+                f"{len(self.writer.pending)} event(s) are not saved yet; staying until they are.",
                 title="Not saved yet",
                 severity="error",
             )
@@ -1230,14 +1181,14 @@ class SessionScreen(Screen[None]):
                         "today to resume it.", title="Session left open")
 
     def action_quit_app(self) -> None:
-        if not self._live and not self._pending:
+        if not self._live and not self.writer.pending:
             self.app.exit()
             return
         from roomguard.screens.confirm import Confirm
 
         detail = "The session stays open; start it again today to resume it."
-        if self._pending:
-            detail = (f"{len(self._pending)} event(s) could not be saved yet and would be lost. "
+        if self.writer.pending:
+            detail = (f"{len(self.writer.pending)} event(s) could not be saved yet and would be lost. "
                       + detail)
 
         def answer(quit_: bool | None) -> None:
