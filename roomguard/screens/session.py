@@ -26,15 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantBlur, DescendantFocus
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Static
-from textual.worker import Worker, WorkerState
 
 from roomguard.core.audit import observe_utterance
 from roomguard.core.detection import Detector
@@ -66,16 +64,15 @@ from roomguard.core.session import (
 )
 from roomguard.core.text import printable
 from roomguard.core.transcript import Utterance
-from roomguard.follow import TranscriptFollower
 from roomguard.quiet_gc import QuietCollector
 from roomguard.screens.session_writer import SessionWriter
 from roomguard.store import StoreError
 from roomguard.widgets.alert_banner import AlertBanner, AlertView
-from roomguard.widgets.follow_status import FollowStatus
 from roomguard.widgets.literal import literal
 from roomguard.widgets.roster import Roster, RosterEntry
 from roomguard.widgets.session_log import LogEntry, LogKind, SessionLog
 from roomguard.widgets.session_topics import SessionTopics, TopicEntry
+from roomguard.widgets.transcript_feed import TranscriptFeed
 
 if TYPE_CHECKING:
     from roomguard.app import RoomguardApp
@@ -83,7 +80,6 @@ if TYPE_CHECKING:
     from roomguard.screens.session_summary import SummaryChoice
 
 RETRY_SECONDS = 2.0
-FOLLOW_POLL_SECONDS = 0.02  # a transcribed line reaches the guard within this, plus parsing
 AUTO_DISCREET = "auto_discreet"  # store setting: discreet mode on when someone uncleared joins
 MAX_TOASTS = 3  # alerts toasted one by one from a single batch; the rest get one toast
 GC_QUIET = 1.0  # seconds without input before the collector may run (see quiet_gc.py)
@@ -164,20 +160,6 @@ class SessionScreen(Screen[None]):
         ),
     ]
 
-    class Heard(Message):
-        """Utterances from the transcript follower (posted from its thread)."""
-
-        def __init__(self, generation: int, utterances: list[Utterance]) -> None:
-            super().__init__()
-            self.generation = generation
-            self.utterances = utterances
-
-    class FollowerStatus(Message):
-        def __init__(self, generation: int, text: str) -> None:
-            super().__init__()
-            self.generation = generation
-            self.text = text
-
     def __init__(self, client_id: str, follow: Path | None = None) -> None:
         super().__init__()
         self.client_id = client_id
@@ -192,10 +174,6 @@ class SessionScreen(Screen[None]):
         self._live = False
         self._auto_discreet = False
         self._masks: dict[str, str] = {}
-        self._follower: TranscriptFollower | None = None
-        self._following: Path | None = None
-        self._follow_generation = 0
-        self._follow_worker: Worker[None] | None = None
         self._status_shown: Text | None = None
         self._unannounced: list[AlertRaised] = []
         self._arrived = False
@@ -230,7 +208,7 @@ class SessionScreen(Screen[None]):
                     id="notes",
                     placeholder="Type a note; Enter checks it (Esc leaves)",
                 )
-        yield FollowStatus(id="follow-status")
+        yield TranscriptFeed(id="follow-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -971,67 +949,22 @@ class SessionScreen(Screen[None]):
             assert isinstance(choice, Path)
             self._start_following(choice)
 
-        self.app.push_screen(FollowForm(self._following), chosen)
+        self.app.push_screen(FollowForm(self.query_one(TranscriptFeed).path), chosen)
 
     def _start_following(self, path: Path) -> None:
-        self._stop_following()
-        self._follow_generation += 1
-        generation = self._follow_generation
-
-        def heard(batch: list[Utterance]) -> None:
-            self.post_message(self.Heard(generation, list(batch)))
-
-        def status(text: str) -> None:
-            self.post_message(self.FollowerStatus(generation, text))
-
-        self._follower = TranscriptFollower(path, heard, status,
-                                            poll_interval=FOLLOW_POLL_SECONDS)
-        self._following = path
-        self.query_one(FollowStatus).set_status(f"starting on {path}", following=True)
-        self._follow_worker = self._run_follower(self._follower)
-
-    @work(thread=True, group="follow", exit_on_error=False)
-    def _run_follower(self, follower: TranscriptFollower) -> None:
-        follower.run()
+        self.query_one(TranscriptFeed).follow(path)
 
     def _stop_following(self) -> None:
-        if self._follower is not None:
-            self._follower.stop()
-        self._follower = None
-        self._following = None
-        self._follow_generation += 1
-        if self.is_mounted:
-            for widget in self.query(FollowStatus):
-                widget.set_status("", following=False)
+        for feed in self.query(TranscriptFeed):  # none once unmounted
+            feed.stop()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "follow" or event.state is not WorkerState.ERROR:
-            return
-        if worker is not self._follow_worker or worker.error is None:
-            return
-        self._following = None
-        self._follower = None
-        problem = f"stopped following: {worker.error}"
-        self.query_one(FollowStatus).set_status(problem, following=True)
-        self.notify(problem, title="Transcript", severity="error", markup=False)
-
-    @on(Heard)
-    def _heard(self, message: Heard) -> None:
-        if message.generation != self._follow_generation:
-            return
-        status = self.query_one(FollowStatus)
-        status.lines += len(message.utterances)
+    @on(TranscriptFeed.Heard)
+    def _heard(self, message: TranscriptFeed.Heard) -> None:
         if not self._live or self.state.ended:
             return
         for utterance in message.utterances:
             self.take_utterance(utterance, batch=True)
         self._show_new()
-
-    @on(FollowerStatus)
-    def _follower_status(self, message: FollowerStatus) -> None:
-        if message.generation == self._follow_generation:
-            self.query_one(FollowStatus).set_status(message.text, following=True)
 
     # ----------------------------------------------------------------- notes input focus
     def _typing(self) -> bool:

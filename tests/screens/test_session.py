@@ -42,10 +42,10 @@ from roomguard.screens.session_summary import SessionSummaryScreen, summary_text
 from roomguard.store import Store
 from roomguard.store.errors import WriteFailed
 from roomguard.widgets.alert_banner import AlertBanner
-from roomguard.widgets.follow_status import FollowStatus
 from roomguard.widgets.roster import Roster
 from roomguard.widgets.session_log import SessionLog
 from roomguard.widgets.session_topics import SessionTopics
+from roomguard.widgets.transcript_feed import TranscriptFeed
 from tests.screens.helpers import NOW, TODAY, make_app, seeded_store
 
 SIZE = (120, 40)
@@ -628,7 +628,7 @@ class TestFollow:
         bells = Bells(app, monkeypatch)
         async with app.run_test(size=SIZE) as pilot:
             screen = await begin(pilot)
-            status = screen.query_one(FollowStatus)
+            status = screen.query_one(TranscriptFeed)
             await wait_for(pilot, lambda: "waiting for file" in status.render().plain)
             with transcript.open("a", encoding="utf-8") as out:
                 out.write("Noah: hi, sorry I'm late\nMum: I'll sit in today\n")
@@ -698,7 +698,7 @@ class TestFollow:
             await settle(pilot)
             await pilot.click("#stop")
             await settle(pilot)
-            assert "off" in screen.query_one(FollowStatus).render().plain
+            assert "off" in screen.query_one(TranscriptFeed).render().plain
 
     def test_path_checks(self, tmp_path: Path) -> None:
         assert check_transcript_path("")[1]
