@@ -123,12 +123,12 @@ class HomeScreen(Screen[None]):
         years, today = self._retention_years(), self.rg.today()
         rows: list[tuple[str, tuple[Text, str, Text, str]]] = []
         for client in self._clients.values():
-            closed = client.status is ClientStatus.CLOSED
-            if closed and not self.show_closed:
+            is_closed = client.status is ClientStatus.CLOSED
+            if is_closed and not self.show_closed:
                 continue  # counted in the border; the disposal toast names those due
             name = _cell(client.name)
             state = Text("…", style="dim")
-            if closed:
+            if is_closed:
                 state = closed_state(client, today, years)
                 name.append(" (closed)", style="dim")
             rows.append((client.id, (name, "", state, "")))

@@ -46,14 +46,12 @@ from roomguard.core.events import (
     NoteAdded,
     PresenceChanged,
     PresenceSource,
-    SessionEnded,
     SessionStarted,
     TopicDetected,
-    TopicMarked,
     TopicSource,
 )
 from roomguard.core.models import Agreement, Client, Role, SessionRecord, Todo
-from roomguard.core.policy import clearance, is_private_topic
+from roomguard.core.policy import clearance
 from roomguard.core.session import (
     Guard,
     SessionError,
@@ -65,6 +63,7 @@ from roomguard.core.session import (
 from roomguard.core.text import printable
 from roomguard.core.transcript import Utterance
 from roomguard.quiet_gc import QuietCollector
+from roomguard.screens.session_wording import SessionWording
 from roomguard.screens.session_writer import SessionWriter
 from roomguard.store import StoreError
 from roomguard.widgets.alert_banner import AlertBanner, AlertView
@@ -166,14 +165,14 @@ class SessionScreen(Screen[None]):
         self.follow_path = follow
         self.client: Client | None = None
         self.agreement: Agreement | None = None
-        self.guard: Guard | None = None
+        self._guard: Guard | None = None
+        self.wording: SessionWording | None = None  # set with the guard
         self.detector: Detector | None = None
         self.writer = SessionWriter(lambda: self.rg.store, self.notify, RETRY_SECONDS,
                                     self._fill_index)  # see session_writer.py
         self._gc = QuietCollector(GC_QUIET, GC_EVERY, GC_AT_MOST)  # see quiet_gc.py
         self._live = False
         self._auto_discreet = False
-        self._masks: dict[str, str] = {}
         self._status_shown: Text | None = None
         self._unannounced: list[AlertRaised] = []
         self._arrived = False
@@ -181,6 +180,21 @@ class SessionScreen(Screen[None]):
     @property
     def rg(self) -> RoomguardApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def guard(self) -> Guard | None:
+        return self._guard
+
+    @guard.setter
+    def guard(self, guard: Guard | None) -> None:
+        """A new guard (started or resumed) comes with the wording that reads its state."""
+        self._guard = guard
+        if guard is not None and self.agreement is not None:
+            self.wording = SessionWording(self.agreement, guard)
+
+    @property
+    def _masks(self) -> dict[str, str]:
+        return self.wording.masks if self.wording is not None else {}
 
     @property
     def record(self) -> SessionRecord | None:
@@ -237,9 +251,6 @@ class SessionScreen(Screen[None]):
         self._auto_discreet = bool(store.setting(AUTO_DISCREET, False))
         self.guard = Guard(self.agreement)
         self._build_detector()
-        private = [t for t in self.agreement.terms.topics
-                   if is_private_topic(self.agreement, t.id)]
-        self._masks = {t.id: f"Private topic {i}" for i, t in enumerate(private, start=1)}
         self.set_interval(RETRY_SECONDS, self._tick)
         self._refresh()
         self.call_after_refresh(self._offer_resume_or_brief)
@@ -494,9 +505,8 @@ class SessionScreen(Screen[None]):
         self.query_one(SessionTopics).show(entries, state.discreet)
 
     def _topic_name(self, topic_id: str) -> str:
-        assert self.agreement is not None
-        topic = self.agreement.terms.topic(topic_id)
-        return topic.name if topic is not None else topic_id
+        assert self.wording is not None
+        return self.wording.topic_name(topic_id)
 
     def _uncleared_topics(self, participant_id: str) -> tuple[list[str], list[str]]:
         """(topics this person may not hear, topics cleared by verbal consent this session)."""
@@ -538,20 +548,9 @@ class SessionScreen(Screen[None]):
             )
         return entries
 
-    def _names(self, ids: list[str]) -> str:
-        assert self.guard is not None
-        return ", ".join(self.guard.person(pid).name for pid in ids)
-
     def _alert_view(self, alert: AlertRaised) -> AlertView:
-        """Banner wording: what happened, then who is not cleared (names first, so a narrow
-        screen cuts reasons rather than people). The full reason is in the log and dialog."""
-        mask = self._masks.get(alert.topic_id, "a private topic")
-        names = self._names(alert.uncleared)
-        lead = alert.reason.split(" with uncleared people present:", 1)[0]
-        people = alert.reason.split(" with uncleared people present: ", 1)[-1]
-        text = f"{lead} — NOT cleared: {people}"
-        masked = f"Alert on {mask} — NOT cleared: {names}"
-        return AlertView(alert.id, alert.at, text, masked)
+        assert self.wording is not None
+        return self.wording.alert_view(alert)
 
     def _show_status(self) -> None:
         if self.client is None:
@@ -603,49 +602,8 @@ class SessionScreen(Screen[None]):
         self.query_one(SessionLog).add(entry)
 
     def _entry_for(self, event: Event) -> LogEntry | None:
-        """The log line for an event the guard just returned (lines and notes are logged by
-        whoever typed or heard them, with their highlights)."""
-        assert self.guard is not None
-        match event:
-            case SessionStarted():
-                names = self._names(event.present) or "nobody"
-                return LogEntry(event.at, LogKind.EVENT, f"Session started; in the room: {names}")
-            case PresenceChanged():
-                name = self.guard.person(event.participant_id).name
-                how = " (heard speaking)" if event.source is PresenceSource.SPEECH else ""
-                verb = "came in" if event.present else "left"
-                return LogEntry(event.at, LogKind.EVENT, f"{name} {verb}{how}")
-            case GuestJoined():
-                how = " (unrecognised speaker)" if event.source is PresenceSource.SPEECH else ""
-                return LogEntry(event.at, LogKind.EVENT,
-                                f"Guest {event.guest.name} came in{how}: not cleared for any "
-                                "private topic")
-            case TopicMarked():
-                verb = "marked active" if event.active else "closed"
-                return LogEntry(event.at, LogKind.EVENT,
-                                f"{self._topic_name(event.topic_id)} {verb}", private=True,
-                                masked=f"{self._masks.get(event.topic_id, 'A topic')} {verb}")
-            case AlertRaised():
-                view = self._alert_view(event)
-                return LogEntry(event.at, LogKind.ALERT, event.reason, private=True,
-                                masked=view.masked)
-            case AlertAcknowledged():
-                alert = self.state.alerts.get(event.alert_id)
-                topic_id = alert.topic_id if alert is not None else ""
-                full = f"Alert on {self._topic_name(topic_id)} handled: {event.action.value}"
-                if event.note:
-                    full += f" ({event.note})"
-                if event.mute_phrase:
-                    full += f'; "{event.mute_phrase}" no longer flagged'
-                masked = f"Alert on {self._masks.get(topic_id, 'a topic')} handled: " \
-                         f"{event.action.value}"
-                return LogEntry(event.at, LogKind.ACK, full, private=True, masked=masked)
-            case DiscreetModeChanged():
-                return LogEntry(event.at, LogKind.EVENT,
-                                f"Discreet mode {'on' if event.on else 'off'}")
-            case SessionEnded():
-                return LogEntry(event.at, LogKind.EVENT, "Session ended")
-        return None  # NoteAdded, TopicDetected: logged with the line itself
+        assert self.wording is not None
+        return self.wording.entry_for(event)
 
     def _spans(self, text: str) -> tuple[tuple[int, int], ...]:
         if self.detector is None:
