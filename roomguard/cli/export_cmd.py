@@ -73,7 +73,7 @@ def run_export(args: argparse.Namespace) -> int:
 def _assistant_safe(store: Any, client_id: str, days: int) -> str:
     from datetime import timedelta
 
-    from roomguard.core.reports import assistant_safe_summary
+    from roomguard.core.reports import OtherClients, assistant_safe_summary
 
     client = store.client(client_id)
     agreement = store.agreement(client_id)
@@ -81,7 +81,8 @@ def _assistant_safe(store: Any, client_id: str, days: int) -> str:
         raise CommandError(f"{client.name} has no agreement yet")
     since = date.today() - timedelta(days=days)
     records = [(r, store.events(r.id)) for r in store.sessions(client_id=client_id, since=since)]
-    return assistant_safe_summary(client, agreement, records)
+    others = OtherClients.of(client_id, store.clients(), (a for _, a in store.agreements()))
+    return assistant_safe_summary(client, agreement, records, others)
 
 
 def run_import(args: argparse.Namespace) -> int:

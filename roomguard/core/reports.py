@@ -23,6 +23,13 @@ text that is allowed in is checked first, belt and braces, against every private
 client has ever had (current and earlier terms) and every topic name or phrase the sessions'
 own events recorded:
 
+The rest of the practice counts too (:class:`OtherClients`): every private topic of every
+other client's agreement (current and earlier terms), and every other client's name (whole
+words only: that someone is a client is itself confidential), since a note typed in one
+client's session may well mention another's business. Words recorded only in another client's
+session events (a topic deleted from every version of their terms) are not checked: that
+would mean reading the whole practice's journals for every summary.
+
 1. the topic :class:`~roomguard.core.detection.Detector` (whole words, inflections, patterns;
    each topic's name counts as a phrase; muted phrases are *not* honoured here, because a
    false alarm in the room is no reason to take a risk on paper), and
@@ -56,6 +63,7 @@ from roomguard.core.session import replay, summarise
 
 __all__ = [
     "AssistantSafeSummary",
+    "OtherClients",
     "assistant_safe_report",
     "assistant_safe_summary",
     "coach_summary_markdown",
@@ -208,14 +216,35 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+@dataclass(frozen=True, slots=True)
+class OtherClients:
+    """The rest of the practice, as far as one client's assistant-safe summary must know it:
+    no other client's name, and nothing private from their agreements, may appear in it."""
+
+    names: tuple[str, ...] = ()
+    topics: tuple[PrivateTopic, ...] = ()
+
+    @classmethod
+    def of(cls, client_id: str, clients: Iterable[Client],
+           agreements: Iterable[Agreement]) -> OtherClients:
+        names = tuple(c.name for c in clients if c.id != client_id and c.name.strip())
+        topics = tuple(t for a in agreements if a.client_id != client_id for t in _all_topics(a))
+        return cls(names, topics)
+
+
 class _LeakCheck:
     """Does a piece of text mention anything private? (See the module docstring.)"""
 
-    def __init__(self, topics: Iterable[PrivateTopic], extra_words: Iterable[str]) -> None:
+    def __init__(self, topics: Iterable[PrivateTopic], extra_words: Iterable[str],
+                 whole_words: Iterable[str] = ()) -> None:
         topics = list(topics)
         # A topic's name counts as one of its phrases here, so "family-conflict" is caught too.
+        # *whole_words* (other clients' names) are matched by the detector only: as substrings,
+        # a client called "Al" would withhold every note that says "call".
+        names = PrivateTopic("other clients", list(whole_words), id="other-clients")
         self._detector = Detector.from_topics(
-            PrivateTopic(t.name, [t.name, *t.phrases], list(t.patterns), t.id) for t in topics
+            [*(PrivateTopic(t.name, [t.name, *t.phrases], list(t.patterns), t.id) for t in topics),
+             names]
         )
         words = [t.name for t in topics] + [p for t in topics for p in t.phrases]
         words += list(extra_words)
@@ -266,6 +295,7 @@ def assistant_safe_report(
     client: Client,
     agreement: Agreement,
     records_with_events: Iterable[tuple[SessionRecord, Sequence[Event]]],
+    others: OtherClients = OtherClients(),  # noqa: B008 - frozen, so one shared empty value
 ) -> AssistantSafeSummary:
     """The assistant-safe summary and the count of items withheld. See the module docstring.
 
@@ -279,7 +309,7 @@ def assistant_safe_report(
     sessions.sort(key=lambda pair: pair[0].started_at)
 
     recorded = [w for _, events in sessions for w in _recorded_words(events)]
-    check = _LeakCheck(_all_topics(agreement), recorded)
+    check = _LeakCheck([*_all_topics(agreement), *others.topics], recorded, others.names)
     withheld = 0
     parties = {p.id: p for p in agreement.participants}
 
@@ -354,6 +384,7 @@ def assistant_safe_summary(
     client: Client,
     agreement: Agreement,
     records_with_events: Iterable[tuple[SessionRecord, Sequence[Event]]],
+    others: OtherClients = OtherClients(),  # noqa: B008 - frozen, so one shared empty value
 ) -> str:
     """Markdown safe to send to a third party. Built by allow-list; see the module docstring."""
-    return assistant_safe_report(client, agreement, records_with_events).text
+    return assistant_safe_report(client, agreement, records_with_events, others).text

@@ -35,6 +35,7 @@ from roomguard.core.dates import DateInputError, describe_date, parse_date_input
 from roomguard.core.events import Event, NoteAdded, TopicDetected
 from roomguard.core.models import Agreement, Client, Role, SessionRecord
 from roomguard.core.reports import (
+    OtherClients,
     assistant_safe_report,
     coach_summary_markdown,
     describe_length,
@@ -530,8 +531,11 @@ class HistoryScreen(Screen[None]):
         self, client: Client, agreement: Agreement, records: list[SessionRecord], now: datetime
     ) -> None:
         try:
-            pairs = [(record, self.rg.store.events(record.id)) for record in records]
-            report = assistant_safe_report(client, agreement, pairs)
+            store = self.rg.store
+            pairs = [(record, store.events(record.id)) for record in records]
+            others = OtherClients.of(client.id, store.clients(),
+                                     (a for _, a in store.agreements()))
+            report = assistant_safe_report(client, agreement, pairs, others)
             path = self._save(f"assistant-safe-{client.id}-{now:%Y%m%d-%H%M%S}.md", report.text)
         except (OSError, StoreError) as exc:
             self.app.call_from_thread(self._report_failed, exc)

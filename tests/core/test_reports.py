@@ -50,6 +50,7 @@ from roomguard.core.models import (
     Todo,
 )
 from roomguard.core.reports import (
+    OtherClients,
     assistant_safe_report,
     assistant_safe_summary,
     coach_summary_markdown,
@@ -251,6 +252,26 @@ class TestAssistantSafe:
         assert note.casefold() not in text.casefold()
         assert withheld == 1
 
+    def test_another_clients_topics_and_name_are_withheld(self) -> None:
+        p = practice()
+        other = Client("Marcus Webb", id="c-marcus")
+        theirs = Agreement(client_id=other.id, terms=Terms(topics=[
+            PrivateTopic("Board conflict", ["takeover bid"])]))
+        al = Client("Al", id="c-al")
+        others = OtherClients.of(p.client.id, [p.client, other, al], [p.agreement, theirs])
+        notes = ["Prepare the takeover bid memo", "Send Marcus Webb's invoice too",
+                 "board conflict agenda", "Ask Al to book the room",
+                 "Call the venue about parking"]  # "call" holds "al", but not as a word
+        events: list[Event] = [SessionStarted(START, p.client.id, 1, [p.client_p.id])]
+        events += [NoteAdded(at(i), note, shareable=True) for i, note in enumerate(notes, 1)]
+        report = assistant_safe_report(p.client, p.agreement, [(record(p), events)], others)
+        assert "Call the venue about parking" in report.text
+        for leaked in notes[:4]:
+            assert leaked.casefold() not in report.text.casefold(), leaked
+        assert report.withheld == 4
+        # The client's own name and agreement are not "another client's".
+        assert OtherClients.of(p.client.id, [p.client], [p.agreement]) == OtherClients()
+
     def test_words_recorded_only_in_events_count_as_private(self) -> None:
         p = practice()
         events: list[Event] = [
@@ -337,12 +358,14 @@ class CanaryClient:
     agreement: Agreement
     sessions: list[CanarySession]
     safe_notes: list[str] = field(default_factory=list)
+    private_words: list[str] = field(default_factory=list)  # in the agreement's topics
 
 
 @dataclass
 class CanaryPractice:
     clients: list[CanaryClient]
     canaries: list[str]
+    cross_leaks: int = 0  # shareable notes naming another client's private word
 
 
 @st.composite
@@ -417,7 +440,9 @@ def canary_practices(draw: st.DrawFn) -> CanaryPractice:
         private_words = [t.name for t in current + earlier] + [
             ph for t in current + earlier for ph in t.phrases
         ] + [p for t in current + earlier for p in (_unescape(x) for x in t.patterns)]
-        pc = CanaryClient(client, agreement, [])
+        # Another client's summary checks this client's agreement, not their sessions' events
+        # (reading every event of the practice for each summary would be too slow).
+        pc = CanaryClient(client, agreement, [], private_words=list(private_words))
         for _ in range(draw(st.integers(1, 3))):
             started = base + timedelta(days=draw(st.integers(0, 800)), minutes=draw(st.integers(0, 600)))
             present = draw(st.lists(st.sampled_from([p.id for p in parties]), unique=True))
@@ -489,7 +514,20 @@ def canary_practices(draw: st.DrawFn) -> CanaryPractice:
             ended = draw(st.booleans())
             pc.sessions.append(CanarySession(started, present, events, tick() if ended else None))
         clients.append(pc)
-    return CanaryPractice(clients, canaries)
+    # A shareable note in one client's session that mentions another client's private topic.
+    # (Words recorded only in another client's session events are not checked: see
+    # OtherClients.)
+    cross_leaks = 0
+    if len(clients) > 1:
+        for _ in range(draw(st.integers(0, 3))):
+            here, there = draw(st.permutations(clients))[:2]
+            session = draw(st.sampled_from(here.sessions))
+            word = draw(st.sampled_from(there.private_words))
+            text = draw(hostile_text(30)) + recase(word) + draw(hostile_text(30))
+            at = session.events[-1].at if session.events else session.started_at
+            session.events.append(NoteAdded(at, text, shareable=True))
+            cross_leaks += 1
+    return CanaryPractice(clients, canaries, cross_leaks)
 
 
 def _unescape(pattern: str) -> str:
@@ -521,7 +559,8 @@ def read_back(store: Store) -> list[tuple[str, int]]:
         pairs: Sequence[tuple[SessionRecord, list[Event]]] = [
             (rec, store.events(rec.id)) for rec in store.sessions(client_id=client.id)
         ]
-        report = assistant_safe_report(client, agreement, pairs)
+        others = OtherClients.of(client.id, store.clients(), (a for _, a in store.agreements()))
+        report = assistant_safe_report(client, agreement, pairs, others)
         out.append((report.text, report.withheld))
     return out
 
@@ -549,4 +588,4 @@ def test_canary_no_private_string_ever_reaches_an_assistant_safe_summary(
         1 for pc in practice.clients for s in pc.sessions for e in s.events
         if isinstance(e, NoteAdded) and e.shareable and not e.private and "CANARY" in e.text.upper()
     )
-    assert sum(w for _, w in outputs) >= leaks
+    assert sum(w for _, w in outputs) >= leaks  # cross-client leaks are among these

@@ -294,7 +294,14 @@ class TestReports:
     async def test_coach_summary_file_clipboard_and_assistant_safe_file(
         self, store_path: Path
     ) -> None:
-        app = make_app(seeded_store(store_path))
+        seeded_store(store_path)
+        with Store.open(store_path) as store:  # a shareable note that names another client
+            priya = store.find_client("Priya Raman")
+            (latest, *_) = store.sessions(client_id=priya.id)
+            at = latest.started_at + timedelta(minutes=5)
+            store.append_event(latest.id, NoteAdded(at, "Swap slots with Marcus Webb",
+                                                    shareable=True))
+        app = make_app(store_path)
         reports = store_path / "reports"
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -313,7 +320,7 @@ class TestReports:
             (safe,) = reports.glob("assistant-safe-*.md")
             shared = safe.read_text()
             assert "Tom Becker (assistant)" in shared and "Next session booked" in shared
-            for private in ("Health", "diagnosis", "scope extension", "Agenda"):
+            for private in ("Health", "diagnosis", "scope extension", "Agenda", "Marcus"):
                 assert private not in shared
         assert reports.stat().st_mode & 0o777 == 0o700
         for path in (coach, safe):
