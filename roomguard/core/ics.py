@@ -5,6 +5,13 @@ One all-day VEVENT per scheduled review. Its UID depends only on the agreement
 of adding a second one. The due date is a DATE (no time, no zone): a review is due on a day,
 and a calendar shows it on that day wherever the coach is, DST or not.
 
+Calendars apply an update to an event they hold only when its SEQUENCE has grown (RFC 5545,
+3.8.7.4); with a fixed SEQUENCE a review moved to another day can be ignored on re-import.
+Nothing is stored between exports, and a review's date can move for reasons that are not
+edits (a consent nearing expiry brings it forward), so each export is a revision of every
+event: SEQUENCE is the export time in minutes since 2020-01-01, which grows with every export
+and fits the 32-bit integer calendars expect until the year 6100.
+
 Pure: the caller passes the rows and the export time (DTSTAMP).
 """
 
@@ -19,6 +26,7 @@ from roomguard.core.checkins import CheckinRow
 from roomguard.core.text import printable
 
 PRODID = "-//Roomguard//Check-ins//EN"
+SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 CALENDAR_NAME = "Roomguard check-ins"
 
 
@@ -32,13 +40,19 @@ def _clean(text: str) -> str:
     return printable(text, limit=None)
 
 
+def sequence(stamp: datetime) -> int:
+    """The SEQUENCE of every event exported at *stamp* (see the module docstring)."""
+    return max(0, int((stamp - SEQUENCE_EPOCH).total_seconds() // 60))
+
+
 def review_event(row: CheckinRow, stamp: datetime) -> Event:
-    """The calendar event for one row; the row must have a due date."""
+    """The calendar event for one row; the row must have a due date. *stamp* is aware (UTC)."""
     if row.due_on is None:
         raise ValueError(f"agreement {row.agreement_id} has no review date")
     event = Event()
     event.add("uid", event_uid(row.agreement_id))
     event.add("dtstamp", stamp)
+    event.add("sequence", sequence(stamp))
     event.add("dtstart", row.due_on)
     event.add("dtend", row.due_on + timedelta(days=1))
     event.add("summary", _clean(f"Review agreement: {row.client_name}"))

@@ -31,6 +31,7 @@ from roomguard.core.checkins import (
     reschedule,
 )
 from roomguard.core.ics import checkins_ics, event_uid
+from roomguard.core.ics import sequence as ics_sequence
 from roomguard.core.models import (
     Agreement,
     Cadence,
@@ -397,6 +398,17 @@ def test_ics_has_one_all_day_event_per_scheduled_review_with_stable_uids() -> No
         for reason in row.reasons:
             assert reason in str(event["DESCRIPTION"])
     assert [str(e["UID"]) for e in second.walk("VEVENT")] == [str(e["UID"]) for e in events]
+    # A later export is a newer revision of each event, so calendars apply it on re-import.
+    assert {int(e["SEQUENCE"]) for e in events} == {3_629_400}  # minutes 2020-01-01 -> export
+    assert all(int(e["SEQUENCE"]) > int(f["SEQUENCE"])
+               for e, f in zip(second.walk("VEVENT"), events, strict=True))
+
+
+@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2100, 1, 1)),
+       st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=3650)))
+def test_ics_sequence_grows_with_every_later_export(earlier: datetime, gap: timedelta) -> None:
+    first, later = earlier.replace(tzinfo=UTC), (earlier + gap).replace(tzinfo=UTC)
+    assert 0 <= ics_sequence(first) < ics_sequence(later) < 2**31
 
 
 def test_ics_shows_control_characters_instead_of_writing_them() -> None:
