@@ -60,6 +60,8 @@ def _cell(text: str) -> Text:
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     AUTO_FOCUS = "#clients"
+    # Side by side, the two lists need about 130 columns; below 110 they stack (home.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS = [
         Binding("s", "start_session", "Start session"),
@@ -85,6 +87,13 @@ class HomeScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        # Textual sets the breakpoint class on the screen's first Resize, which can arrive after
+        # the first frame: set it now, so the first frame is already laid out for this width.
+        width = self.app.size.width
+        breakpoints = sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True)
+        applies = next((name for min_width, name in breakpoints if width >= min_width), None)
+        for _, name in breakpoints:
+            self.set_class(name == applies, name)
         yield Header()
         if self.rg.store.readonly:
             yield Static(

@@ -20,7 +20,6 @@ receive it, styles dropped):
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from collections.abc import Iterator
@@ -29,7 +28,6 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -68,7 +66,7 @@ from roomguard.widgets.alert_banner import AlertBanner
 from roomguard.widgets.record_table import RecordTable
 from roomguard.widgets.roster import Roster
 from roomguard.widgets.session_log import SessionLog
-from tests.screens.helpers import NOW, TODAY, seeded_store, settle
+from tests.screens.helpers import NOW, TODAY, screen_text, seeded_store, settle
 
 W, H = 120, 40
 MB = 1_000_000
@@ -176,15 +174,6 @@ def make_app(path: Path, **kwargs: object) -> RoomguardApp:
 
 
 # ----------------------------------------------------------------------------- what is shown
-def screen_text(app: RoomguardApp) -> str:
-    """The whole frame as the terminal would get it, without colours and cursor moves."""
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(),
-                      record=True, force_terminal=True, color_system="truecolor",
-                      legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text(styles=False)
-
-
 def shown_safely(app: RoomguardApp) -> str:
     """Check the frame is clean and whole; return its text for further checks."""
     text = screen_text(app)

@@ -1,10 +1,13 @@
-"""Helpers for Pilot tests: a fixed clock, a seeded store, waiting for workers."""
+"""Helpers for Pilot tests: a fixed clock, a seeded store, waiting for workers, the screen's text."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 
+from rich.console import Console
+from textual.app import App
 from textual.pilot import Pilot
 
 from roomguard.app import RoomguardApp
@@ -30,3 +33,13 @@ async def settle(pilot: Pilot[object]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def screen_text(app: App[object]) -> str:
+    """The whole frame as the terminal would get it, as plain text (no colours, no cursor
+    moves): what the user reads."""
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(),
+                      record=True, force_terminal=True, color_system="truecolor",
+                      legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text(styles=False)

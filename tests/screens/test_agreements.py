@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import stat
@@ -10,7 +9,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
@@ -42,7 +40,7 @@ from roomguard.store import Store, WriteFailed
 from roomguard.widgets.consent_table import PartiesTable
 from roomguard.widgets.date_field import DateField
 from roomguard.widgets.topic_list import TopicTable
-from tests.screens.helpers import NOW, TODAY, make_app, seeded_store, settle
+from tests.screens.helpers import NOW, TODAY, make_app, screen_text, seeded_store, settle
 
 SIZE = (120, 40)
 
@@ -101,20 +99,6 @@ def stored(app: RoomguardApp, client_id: str) -> Agreement:
     agreement = app.store.agreement(client_id)
     assert agreement is not None
     return agreement
-
-
-def screen_text(app: RoomguardApp) -> str:
-    """What the terminal shows, as plain text (the way the user would read it)."""
-    console = Console(
-        width=app.size.width,
-        height=app.size.height,
-        file=io.StringIO(),
-        record=True,
-        force_terminal=True,
-        color_system="truecolor",
-    )
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text()
 
 
 def error(app: RoomguardApp, field: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
+from roomguard.app import RoomguardApp
 from roomguard.core.models import Client
 from roomguard.screens.client_form import ClientForm
 from roomguard.screens.home import HomeScreen
@@ -13,7 +15,7 @@ from roomguard.screens.onboarding import Onboarding
 from roomguard.store import Store
 from roomguard.widgets.due_summary import DueSummary
 from roomguard.widgets.record_table import RecordTable
-from tests.screens.helpers import make_app, seeded_store, settle
+from tests.screens.helpers import make_app, screen_text, seeded_store, settle
 
 
 def client_names(app) -> list[str]:
@@ -182,6 +184,35 @@ async def test_home_stylesheet_is_applied_to_the_first_screen(store_path: Path) 
         assert clients.styles.border.top[0] == "round"
         assert (clients.region.width, sessions.region.width) == (72, 48)  # 3fr : 2fr
         assert app.screen.query_one("#clients").region.height > 20  # fills its pane
+
+
+async def test_a_narrow_terminal_stacks_the_lists_from_the_first_frame(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(seeded_store(store_path))
+    first_frame: list[bool] = []  # was home already stacked in the first frame it drew?
+    display = RoomguardApp._display
+
+    def watch(self: RoomguardApp, screen: object, renderable: object) -> None:
+        if isinstance(screen, HomeScreen) and renderable is not None and not first_frame:
+            first_frame.append(screen.has_class("-narrow"))
+        display(self, screen, renderable)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RoomguardApp, "_display", watch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clients, sessions = app.screen.query_one("#clients-pane"), app.screen.query_one("#sessions-pane")
+        assert first_frame == [True]
+        assert app.screen.has_class("-narrow")
+        assert clients.region.width == sessions.region.width == 80
+        assert clients.region.bottom <= sessions.region.y  # one above the other
+        shown = screen_text(app)
+        for heading in ("Agreement", "Next review", "Length", "Alerts"):  # no column cut off
+            assert heading in shown, heading
+        await pilot.resize_terminal(130, 36)
+        await settle(pilot)
+        assert app.screen.has_class("-wide") and not app.screen.has_class("-narrow")
+        assert clients.region.y == sessions.region.y  # side by side again
 
 
 def test_home_snapshot(snap_compare, tmp_path: Path) -> None:
