@@ -116,12 +116,13 @@ class HistoryScreen(Screen[None]):
         with Horizontal(id="filters"):
             yield Static("", id="client-filter")
             with Vertical(classes="date-filter"):
-                yield Input(placeholder="From: e.g. 2026-01-01, -3m", id="since")
+                yield Input(placeholder="From (-3m)", id="since")
                 yield Static("", id="since-error", classes="date-note")
             with Vertical(classes="date-filter"):
-                yield Input(placeholder="To: e.g. today", id="until")
+                yield Input(placeholder="To (today)", id="until")
                 yield Static("", id="until-error", classes="date-note")
-            yield Checkbox("Unhandled alerts only", id="unhandled")
+            yield Checkbox("Unhandled only", id="unhandled", tooltip="Only sessions with an alert "
+                           "nobody has acknowledged")
         with Horizontal(id="body"):
             with Vertical(id="list-pane", classes="pane"):
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
