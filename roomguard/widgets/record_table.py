@@ -87,6 +87,18 @@ class _RowIndex(Mapping[str, int]):
         return len(self._positions)
 
 
+class _RowMessage(Message):
+    """A message about one row of a :class:`RecordTable`."""
+
+    def __init__(self, table: RecordTable, key: str, index: int) -> None:
+        super().__init__()
+        self.table, self.key, self.index = table, key, index
+
+    @property
+    def control(self) -> RecordTable:
+        return self.table
+
+
 class RecordTable(ScrollView, can_focus=True):
     """Rows of cells keyed by record id, a fixed header line, and a row cursor."""
 
@@ -143,27 +155,11 @@ class RecordTable(ScrollView, can_focus=True):
     }
     """
 
-    class RowHighlighted(Message):
+    class RowHighlighted(_RowMessage):
         """The cursor moved to the row *key* (at *index*)."""
 
-        def __init__(self, table: RecordTable, key: str, index: int) -> None:
-            super().__init__()
-            self.table, self.key, self.index = table, key, index
-
-        @property
-        def control(self) -> RecordTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """Enter was pressed on, or a click landed on, the row *key* (at *index*)."""
-
-        def __init__(self, table: RecordTable, key: str, index: int) -> None:
-            super().__init__()
-            self.table, self.key, self.index = table, key, index
-
-        @property
-        def control(self) -> RecordTable:
-            return self.table
 
     cursor_row: reactive[int] = reactive(0, init=False, always_update=True)
 
