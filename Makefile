@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# An editable install leaves the package uncompiled: compile it, so the first start is
+	# as quick as the next ones.
+	$(BIN)/python -m compileall -q roomguard
 	touch $(STAMP)
 
 run: $(STAMP)
