@@ -62,7 +62,8 @@ def _cell(value: str | Text) -> Text:
     if isinstance(value, str):
         return Text(printable(value, None), end="")
     if has_control(value.plain):
-        return Text(printable(value.plain, None), style=value.style, end="")
+        return Text(printable(value.plain, None), style=value.style, justify=value.justify,
+                    end="")
     return value
 
 
@@ -110,6 +111,8 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home", "first_row", "First row", show=False),
         Binding("end", "last_row", "Last row", show=False),
+        Binding("ctrl+home", "first_row", "First row", show=False),  # DataTable's keys for these
+        Binding("ctrl+end", "last_row", "Last row", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -381,13 +384,18 @@ class RecordTable(ScrollView, can_focus=True):
                 cell = cell.copy()
                 cell.truncate(column.width, overflow="ellipsis")
                 length = cell.cell_len
+            gap = column.width - length
+            if gap and cell.justify in ("right", "center"):  # as DataTable: the cell's own justify
+                before = gap if cell.justify == "right" else gap // 2
+                segments.append(Segment(" " * before))
+                gap -= before
             if cell.spans:
                 segments.extend(cell.render(console, end=""))
             elif cell.plain:  # most cells: one style, no spans; skip Rich's span machinery
                 style = console.get_style(cell.style) if isinstance(cell.style, str) else cell.style
                 segments.append(Segment(cell.plain, style or None))
-            if length < column.width:
-                segments.append(Segment(" " * (column.width - length)))
+            if gap:
+                segments.append(Segment(" " * gap))
             segments.append(pad)
         return segments
 

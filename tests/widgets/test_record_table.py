@@ -167,6 +167,17 @@ class TestKeyboard:
             assert table.cursor_row == 0
             assert app.highlighted == [("k199", 199), ("k0", 0)]
 
+    async def test_ctrl_home_and_ctrl_end_move_the_cursor_as_in_a_data_table(self) -> None:
+        app = TableApp(make_rows(200))
+        async with running(app) as (pilot, table):
+            app.highlighted.clear()
+            await pilot.press("ctrl+end")
+            assert table.cursor_row == 199 and table.highlighted_key() == "k199"
+            assert 199 in in_view(table)
+            await pilot.press("ctrl+home")
+            assert table.cursor_row == 0 and table.scroll_y == 0
+            assert app.highlighted == [("k199", 199), ("k0", 0)]
+
     async def test_enter_selects_the_row_under_the_cursor(self) -> None:
         app = TableApp(make_rows(5))
         async with running(app) as (pilot, table):
@@ -518,6 +529,22 @@ class TestCells:
             italic = "".join(seg.text for seg in segments if seg.style and seg.style.italic)
             assert italic == "ab"
             assert table.get_row("s")[0].plain == "abcdefgh", "the stored cell is not cut"
+
+    async def test_a_text_cell_justified_right_or_centre_is_padded_on_its_left(self) -> None:
+        rows: list[Row] = [
+            ("a", ("wide cell", Text("7", justify="right"))),
+            ("b", (Text("mid", justify="center"), Text("12345", justify="right"))),
+            ("c", (Text("x\x1by", justify="right"), Text("123456789", justify="right"))),
+        ]
+        app = TableApp(rows, columns=[("Name", "name"), (Text("N", justify="right"), "n")])
+        async with running(app) as (_pilot, table):
+            lines = [table.render_line(y).text for y in range(4)]
+            assert lines[0].startswith(" Name               N ")
+            assert lines[1].startswith(" wide cell          7 ")
+            assert lines[2].startswith("    mid         12345 ")
+            assert lines[3].startswith("       x␛y  123456789 "), "made printable, still right"
+            table.update_cell("a", "n", Text("42", justify="right"), update_width=False)
+            assert table.render_line(1).text.startswith(" wide cell         42 ")
 
     async def test_control_characters_in_str_cells_never_reach_the_terminal(self) -> None:
         app = TableApp([("e", ("a\x1b[2Jb\nc\x9b2J", "1"))])
