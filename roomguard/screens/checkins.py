@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from roomguard.core.cadence import DEFAULT_SOON_DAYS, DueState
 from roomguard.core.checkins import CheckinRow, build_checkins, count_due
@@ -23,6 +23,7 @@ from roomguard.core.dates import describe_date
 from roomguard.core.models import Agreement, Client, Review, ReviewOutcome
 from roomguard.store import StoreError
 from roomguard.widgets.literal import literal
+from roomguard.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
     from roomguard.app import RoomguardApp
@@ -91,7 +92,7 @@ class CheckinsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Check-ins: loading…", id="checkins-summary")
-        table: DataTable[Text] = DataTable(id="checkins", cursor_type="row", zebra_stripes=True)
+        table = RecordTable(id="checkins")
         for label, key in (
             ("State", "state"),
             ("Due", "due"),
@@ -131,15 +132,12 @@ class CheckinsScreen(Screen[None]):
         self.app.call_from_thread(self._show_rows, today, rows, clients)
 
     def _show_rows(self, today: date, rows: list[CheckinRow], clients: dict[str, Client]) -> None:
-        table = self.query_one("#checkins", DataTable)
-        keep = self.highlighted_row()
         self._today, self._clients = today, clients
         self._rows = {row.agreement_id: row for row in rows}
-        table.clear()
-        for row in rows:
-            table.add_row(*self._cells(row, today), key=row.agreement_id)
-        if keep is not None and keep.agreement_id in self._rows:
-            table.move_cursor(row=table.get_row_index(keep.agreement_id))
+        # The cursor stays on the highlighted agreement wherever it now sorts.
+        self.query_one("#checkins", RecordTable).refill(
+            (row.agreement_id, self._cells(row, today)) for row in rows
+        )
         self._show_summary(rows)
         self._show_detail()
 
@@ -176,7 +174,7 @@ class CheckinsScreen(Screen[None]):
             )
         summary.set_class(bool(overdue), "-overdue")
 
-    @on(DataTable.RowHighlighted, "#checkins")
+    @on(RecordTable.RowHighlighted, "#checkins")
     def _show_detail(self) -> None:
         detail = self.query_one("#checkin-detail", Static)
         row = self.highlighted_row()
@@ -206,10 +204,7 @@ class CheckinsScreen(Screen[None]):
         detail.update(text)
 
     def highlighted_row(self) -> CheckinRow | None:
-        table = self.query_one("#checkins", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = self.query_one("#checkins", RecordTable).highlighted_key()
         return self._rows.get(key or "")
 
     def _target(self, *, writes: bool) -> tuple[Client, CheckinRow] | None:
@@ -294,7 +289,7 @@ class CheckinsScreen(Screen[None]):
         if target is not None:
             self._open_agreement(target[0])
 
-    @on(DataTable.RowSelected, "#checkins")
+    @on(RecordTable.RowSelected, "#checkins")
     def _row_chosen(self) -> None:
         self.action_open_agreement()
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from roomguard.app import RoomguardApp
 from roomguard.core.events import (
@@ -295,7 +295,7 @@ async def test_checkins(practice: tuple[Path, dict[str, str]]) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CheckinsScreen)
-        table = screen.query_one("#checkins", DataTable)
+        table = screen.query_one("#checkins", RecordTable)
         for key in ids["client"], ids["big"]:
             agreement = app.store.agreement(key)
             assert agreement is not None

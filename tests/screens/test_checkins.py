@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from roomguard.app import RoomguardApp
 from roomguard.commands import binding_commands
@@ -20,6 +20,7 @@ from roomguard.screens.home import HomeScreen
 from roomguard.screens.reschedule_form import RescheduleForm
 from roomguard.screens.review_form import ReviewForm
 from roomguard.store import Store
+from roomguard.widgets.record_table import RecordTable
 
 NOW = datetime(2026, 11, 25, 10, 0)
 TODAY = NOW.date()
@@ -53,12 +54,12 @@ async def open_checkins(pilot: Pilot[None]) -> CheckinsScreen:
 
 
 def table_rows(app: RoomguardApp) -> list[list[str]]:
-    table = app.screen.query_one("#checkins", DataTable)
+    table = app.screen.query_one("#checkins", RecordTable)
     return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def highlight(pilot: Pilot[None], client_name: str) -> None:
-    table = pilot.app.screen.query_one("#checkins", DataTable)
+    table = pilot.app.screen.query_one("#checkins", RecordTable)
     names = [row[3] for row in table_rows(pilot.app)]  # type: ignore[arg-type]
     table.move_cursor(row=names.index(client_name))
     await pilot.pause()
@@ -117,7 +118,7 @@ class TestList:
         app = make_app(seeded(store_path))
         async with app.run_test(size=SIZE) as pilot:
             await open_checkins(pilot)
-            table = app.screen.query_one("#checkins", DataTable)
+            table = app.screen.query_one("#checkins", RecordTable)
             styles = [str(table.get_row_at(i)[0].style) for i in range(table.row_count)]
             assert styles == ["bold red", "bold yellow", "bold yellow", "green"]
 
@@ -183,6 +184,59 @@ class TestList:
             app.pop_screen()
             await settle(pilot)
             assert [r[3] for r in table_rows(app)][:2] == ["Marcus Webb", "Priya Raman"]
+
+    async def test_the_highlighted_agreement_stays_highlighted_across_a_reload(
+        self, store_path: Path
+    ) -> None:
+        app = make_app(seeded(store_path))
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_checkins(pilot)
+            await highlight(pilot, "Noah Kim")
+            table = app.screen.query_one("#checkins", RecordTable)
+            noah = stored(store_path, app, "Noah Kim").id
+            assert (table.highlighted_key(), table.cursor_row) == (noah, 2)
+            agreement = stored(store_path, app, "Priya Raman")
+            agreement.next_review = TODAY - timedelta(days=1)
+            app.store.save_agreement(agreement)  # Priya now sorts above Noah
+            await app.push_screen(Confirm("elsewhere"))
+            await pilot.pause()
+            app.pop_screen()
+            await settle(pilot)
+            assert [r[3] for r in table_rows(app)] == [
+                "Marcus Webb", "Priya Raman", "Sofia Alvarez", "Noah Kim"]
+            assert (table.highlighted_key(), table.cursor_row) == (noah, 3)
+            assert screen.highlighted_row() is not None
+            assert screen.highlighted_row().client_name == "Noah Kim"  # type: ignore[union-attr]
+            assert label_text(app, "#checkin-detail").startswith("Noah Kim: review due")
+
+    async def test_the_detail_follows_the_cursor(self, store_path: Path) -> None:
+        app = make_app(seeded(store_path))
+        async with app.run_test(size=SIZE) as pilot:
+            await open_checkins(pilot)
+            assert label_text(app, "#checkin-detail").startswith("Marcus Webb: review due")
+            await pilot.press("down")
+            await pilot.pause()
+            assert label_text(app, "#checkin-detail").startswith("Sofia Alvarez: review due")
+            await pilot.press("end")
+            await pilot.pause()
+            assert label_text(app, "#checkin-detail").startswith("Priya Raman: review due")
+
+    async def test_enter_or_a_click_on_a_row_opens_its_agreement(
+        self, store_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        app = make_app(seeded(store_path))
+        opened: list[str] = []
+        monkeypatch.setattr(app, "open_agreements", lambda client: opened.append(client.name))
+        async with app.run_test(size=SIZE) as pilot:
+            await open_checkins(pilot)
+            await pilot.press("down", "enter")
+            await pilot.pause()
+            assert opened == ["Sofia Alvarez"]
+            table = app.screen.query_one("#checkins", RecordTable)
+            await pilot.click(table, offset=(2, 1 + 2))  # line 0 is the header: row 2, Noah
+            await pilot.pause()
+            assert opened == ["Sofia Alvarez", "Noah Kim"]
+            assert table.cursor_row == 2
 
     async def test_escape_goes_back_home(self, store_path: Path) -> None:
         app = make_app(seeded(store_path))
