@@ -15,13 +15,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from roomguard.core.dates import describe_date
 from roomguard.core.retention import last_copy_gone
 from roomguard.store import StoreError
 from roomguard.store.backups import KEEP_DAYS, BackupInfo
 from roomguard.widgets.literal import literal
+from roomguard.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -65,7 +66,7 @@ class BackupsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="backups-summary")
-        table: DataTable[Text] = DataTable(id="backups", cursor_type="row", zebra_stripes=True)
+        table = RecordTable(id="backups")
         table.add_column("Taken", key="taken")
         table.add_column("Reason", key="reason")
         table.add_column("Size", key="size")
@@ -86,7 +87,6 @@ class BackupsScreen(Screen[None]):
 
     # ----------------------------------------------------------------- data
     def reload(self) -> None:
-        table = self.query_one("#backups", DataTable)
         try:
             backups = self.rg.store.list_backups()
         except OSError as exc:
@@ -94,20 +94,20 @@ class BackupsScreen(Screen[None]):
                         markup=False)
             backups = []
         self._backups = {str(b.path): b for b in backups}
-        table.clear()
+        rows: list[tuple[str, list[Text]]] = []
         for index, info in enumerate(backups):
             if index == 0:
                 rotation = Text("kept while newest", style="dim")
             else:
                 gone = last_copy_gone([info.created], KEEP_DAYS)
                 rotation = Text(describe_date(gone) if gone else "")
-            table.add_row(
+            rows.append((str(info.path), [
                 Text(describe_time(info.created)),
                 literal(info.reason),
                 Text(human_size(info.size), justify="right"),
                 rotation,
-                key=str(info.path),
-            )
+            ]))
+        self.query_one("#backups", RecordTable).refill(rows)  # the cursor stays on its backup
         self._show_summary()
 
     def _show_summary(self) -> None:
@@ -127,10 +127,7 @@ class BackupsScreen(Screen[None]):
         summary.update(text)
 
     def highlighted(self) -> BackupInfo | None:
-        table = self.query_one("#backups", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = self.query_one("#backups", RecordTable).highlighted_key()
         return self._backups.get(key or "")
 
     # ----------------------------------------------------------------- guards
@@ -251,8 +248,8 @@ class BackupsScreen(Screen[None]):
     def _backed_up(self, path: Path) -> None:
         self._set_busy("")
         self.reload()
-        table = self.query_one("#backups", DataTable)
-        if str(path) in self._backups:
+        table = self.query_one("#backups", RecordTable)
+        if str(path) in table.rows:
             table.move_cursor(row=table.get_row_index(str(path)))
         self.notify(f"Backup taken: {path.name}", title="Backed up", markup=False)
 

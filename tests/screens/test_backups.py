@@ -5,19 +5,17 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from textual.widgets import DataTable
-
 from roomguard.screens.backups import BackupsScreen, human_size
 from roomguard.screens.confirm import Confirm
 from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
 from roomguard.store.backups import list_backups
 from roomguard.widgets.record_table import RecordTable
-from tests.screens.helpers import make_app, seeded_store, settle
+from tests.screens.helpers import make_app, screen_text, seeded_store, settle
 
 
 def rows(app) -> list[list[str]]:
-    table = app.screen.query_one("#backups", DataTable)
+    table = app.screen.query_one("#backups", RecordTable)
     return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -74,6 +72,49 @@ async def test_back_up_now_adds_a_manual_backup(store_path: Path) -> None:
         assert any(r[1] == "manual" for r in rows(app))
         assert any(b.reason == "manual" for b in list_backups(store_path))
         assert any(m.startswith("Backup taken") for m in messages(app))
+
+
+async def test_the_cursor_stays_on_its_backup_across_a_reload(store_path: Path) -> None:
+    seeded_store(store_path)
+    with Store.open(store_path) as store:
+        first = store.backup("manual")
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_backups(pilot)
+        screen = app.screen
+        assert isinstance(screen, BackupsScreen)
+        table = screen.query_one("#backups", RecordTable)
+        table.move_cursor(row=table.get_row_index(str(first)))
+        await pilot.pause()
+        newer = first.with_name("roomguard-29991231-235959-manual.zip")  # sorts newest
+        newer.write_bytes(first.read_bytes())
+        screen.reload()
+        await pilot.pause()
+        assert rows(app)[0][0].endswith("23:59:59")
+        info = screen.highlighted()
+        assert info is not None and info.path == first
+        assert table.cursor_row == table.get_row_index(str(first)) == len(rows(app)) - 1
+        await pilot.press("b")  # a new backup takes the cursor
+        await settle(pilot)
+        info = screen.highlighted()
+        assert info is not None and info.reason == "manual" and info.path not in (first, newer)
+
+
+async def test_sizes_are_right_aligned(store_path: Path) -> None:
+    seeded_store(store_path)
+    with Store.open(store_path) as store:
+        good = store.backup("manual")
+    good.with_name("roomguard-29991231-235959-manual.zip").write_bytes(b"tiny")
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_backups(pilot)
+        sizes = [r[2] for r in rows(app)]
+        assert sizes == ["4 bytes", human_size(good.stat().st_size)]
+        assert len(sizes[0]) != len(sizes[1])
+        lines = screen_text(app).splitlines()
+        ends = {next(line.index(size) + len(size) for line in lines if size in line)
+                for size in sizes}
+        assert len(ends) == 1, sizes
 
 
 async def test_restore_after_confirm_brings_back_deleted_data_and_reloads_home(
@@ -174,7 +215,7 @@ async def test_a_restored_backup_that_will_not_open_leads_to_recovery(store_path
     app = make_app(store_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_backups(pilot)
-        table = app.screen.query_one("#backups", DataTable)
+        table = app.screen.query_one("#backups", RecordTable)
         table.move_cursor(row=table.row_count - 1)
         await pilot.press("r", "y")
         await settle(pilot)
