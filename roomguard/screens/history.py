@@ -29,7 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
+from textual.widgets import Checkbox, Footer, Header, Input, Static
 
 from roomguard.core.dates import DateInputError, describe_date, parse_date_input
 from roomguard.core.events import Event, NoteAdded, TopicDetected
@@ -46,6 +46,7 @@ from roomguard.store import StoreError
 from roomguard.store.atomic import atomic_write, ensure_dir
 from roomguard.widgets.literal import literal
 from roomguard.widgets.presence_timeline import PresenceTimeline, TimelineRow
+from roomguard.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
     from roomguard.app import RoomguardApp
@@ -125,7 +126,7 @@ class HistoryScreen(Screen[None]):
                            "nobody has acknowledged")
         with Horizontal(id="body"):
             with Vertical(id="list-pane", classes="pane"):
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                yield RecordTable(id="sessions")
                 yield Static("", id="list-status")
             with VerticalScroll(id="detail-pane", classes="pane"):
                 yield Static("", id="detail-title")
@@ -142,7 +143,7 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#list-pane").border_title = "Sessions"
         self.query_one("#detail-pane").border_title = "Session"
-        table = self.query_one("#sessions", DataTable)
+        table = self.query_one("#sessions", RecordTable)
         for label in ("When", "Client", "Length", "Alerts"):
             table.add_column(label, key=label.lower())
         self.watch(table, "scroll_y", self._scrolled, init=False)
@@ -165,7 +166,7 @@ class HistoryScreen(Screen[None]):
         self._exhausted = False
         self._loading = False
         self._records.clear()
-        self.query_one("#sessions", DataTable).clear()
+        self.query_one("#sessions", RecordTable).clear()
         self._show_detail(None)
         self.load_more()
 
@@ -200,18 +201,17 @@ class HistoryScreen(Screen[None]):
     def _add_page(self, generation: int, page: _Page) -> None:
         if generation != self._generation:
             return  # the filters changed while this page was read
-        table = self.query_one("#sessions", DataTable)
-        first = not self._records
+        rows: list[tuple[str, tuple[Text, ...]]] = []
         for record in page.rows:
             if record.id in self._records:
                 continue
             self._records[record.id] = record
-            table.add_row(*self._cells(record), key=record.id)
+            rows.append((record.id, self._cells(record)))
+        # Appending leaves the cursor and the view where they are. The first page lands on an
+        # empty table (the cursor on row 0), which posts RowHighlighted: its detail loads.
+        self.query_one("#sessions", RecordTable).add_rows(rows)
         self._pending, self._exhausted, self._loading = page.pending, page.exhausted, False
         self._show_status()
-        if first and table.row_count:
-            table.move_cursor(row=0, animate=False)
-            self._load_detail(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def _cells(self, record: SessionRecord) -> tuple[Text, ...]:
         client = self._clients.get(record.client_id)
@@ -240,16 +240,15 @@ class HistoryScreen(Screen[None]):
         self.query_one("#list-status", Static).update(text)
 
     def _scrolled(self, _old: float, new: float) -> None:
-        table = self.query_one("#sessions", DataTable)
+        table = self.query_one("#sessions", RecordTable)
         if table.max_scroll_y and new >= table.max_scroll_y:
             self.load_more()
 
-    @on(DataTable.RowHighlighted, "#sessions")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = event.row_key.value
-        if key is not None and (self._detail is None or self._detail.record.id != key):
-            self._load_detail(key)
-        if event.cursor_row >= event.data_table.row_count - 1:
+    @on(RecordTable.RowHighlighted, "#sessions")
+    def _highlighted(self, event: RecordTable.RowHighlighted) -> None:
+        if self._detail is None or self._detail.record.id != event.key:
+            self._load_detail(event.key)
+        if event.index >= event.table.row_count - 1:
             self.load_more()
 
     # ----------------------------------------------------------------- the detail pane
@@ -278,10 +277,7 @@ class HistoryScreen(Screen[None]):
         )
 
     def _highlighted_key(self) -> str | None:
-        table = self.query_one("#sessions", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one("#sessions", RecordTable).highlighted_key()
 
     def _show_detail(self, detail: SessionDetail | None) -> None:
         if detail is not None and detail.record.id != self._highlighted_key():
@@ -432,7 +428,7 @@ class HistoryScreen(Screen[None]):
         if (since, until) != (self.since, self.until):
             self.since, self.until = since, until
             self.reload()
-        self.query_one("#sessions", DataTable).focus()
+        self.query_one("#sessions", RecordTable).focus()
 
     @on(Checkbox.Changed, "#unhandled")
     def _unhandled_changed(self, event: Checkbox.Changed) -> None:
@@ -443,7 +439,7 @@ class HistoryScreen(Screen[None]):
     # ----------------------------------------------------------------- actions
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
-            self.query_one("#sessions", DataTable).focus()
+            self.query_one("#sessions", RecordTable).focus()
             return
         self.app.pop_screen()
 

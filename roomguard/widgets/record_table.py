@@ -11,7 +11,8 @@ same approach as Toolong's log view.
 
 The method names (``add_column``, ``add_row``, ``update_cell``, ``clear``, ``rows``,
 ``row_count``, ``cursor_row``, ``move_cursor``, ``get_row``) follow ``DataTable``'s so the two
-read alike; the messages carry the row's key as a plain string.
+read alike; the messages carry the row's key as a plain string. The check-ins, backups and
+history lists use it too: every list of one-line rows in the app is a ``RecordTable``.
 """
 
 from __future__ import annotations

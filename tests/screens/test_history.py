@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
+from roomguard.core.dates import describe_date
 from roomguard.core.events import AlertRaised, NoteAdded, PresenceChanged
 from roomguard.core.models import Agreement, Client, Participant, Role
 from roomguard.screens.history import PAGE_SIZE, HistoryScreen
@@ -22,8 +23,18 @@ SIZE = (140, 40)
 
 
 def rows(app) -> list[list[str]]:
-    table = app.screen.query_one("#sessions", DataTable)
+    table = app.screen.query_one("#sessions", RecordTable)
     return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def sessions_table(app) -> RecordTable:
+    return app.screen.query_one("#sessions", RecordTable)
+
+
+def showing_row(app, index: int) -> bool:
+    """Whether the detail pane shows the session listed at *index*."""
+    started = datetime.strptime(rows(app)[index][0], "%Y-%m-%d %H:%M")
+    return f"{describe_date(started.date())}, {started:%H:%M}" in text_of(app, "#detail-title")
 
 
 def text_of(app, selector: str) -> str:
@@ -265,11 +276,14 @@ class TestPaging:
             await open_history(pilot, "Sofia")
             assert len(rows(app)) == PAGE_SIZE
             assert "Press m" in status(app)
+            table = sessions_table(app)
+            first = table.highlighted_key()
             await pilot.press("m")
             await settle(pilot)
             assert len(rows(app)) == PAGE_SIZE + 11  # the demo's session too
             assert status(app) == f"All {PAGE_SIZE + 11} sessions shown."
             assert rows(app)[-1][0] == "2021-01-04 09:00"
+            assert (table.cursor_row, table.highlighted_key(), table.scroll_y) == (0, first, 0)
 
     async def test_the_cursor_reaching_the_end_loads_more(self, many: Path) -> None:
         app = make_app(many)
@@ -279,15 +293,43 @@ class TestPaging:
             await pilot.press("ctrl+end")
             await settle(pilot)
             assert len(rows(app)) == PAGE_SIZE + 11
+            table = sessions_table(app)
+            assert table.cursor_row == PAGE_SIZE - 1, "the new page did not move the cursor"
+            assert showing_row(app, PAGE_SIZE - 1)
+
+    async def test_the_cursor_reaching_the_last_row_loads_more_without_scrolling(
+        self, many: Path
+    ) -> None:
+        app = make_app(many)
+        async with app.run_test(size=(140, 90)) as pilot:  # the first page fits: nothing scrolls
+            await settle(pilot)
+            await open_history(pilot, "Sofia")
+            table = sessions_table(app)
+            assert table.row_count == PAGE_SIZE and table.max_scroll_y == 0
+            await pilot.press(*["down"] * (PAGE_SIZE - 2))
+            await settle(pilot)
+            assert len(rows(app)) == PAGE_SIZE, "not yet: the cursor is one row short of the end"
+            await pilot.press("down")
+            await settle(pilot)
+            assert len(rows(app)) == PAGE_SIZE + 11
+            assert (table.cursor_row, table.scroll_y) == (PAGE_SIZE - 1, 0)
+            assert showing_row(app, PAGE_SIZE - 1)
 
     async def test_scrolling_to_the_end_loads_more(self, many: Path) -> None:
         app = make_app(many)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await open_history(pilot, "Sofia")
-            app.screen.query_one("#sessions", DataTable).scroll_end(animate=False)
+            table = sessions_table(app)
+            first = table.highlighted_key()
+            table.scroll_end(animate=False)
             await settle(pilot)
+            end = table.scroll_y
+            assert end > 0
             assert len(rows(app)) == PAGE_SIZE + 11
+            assert table.scroll_y == end, "the new page did not move the view"
+            assert (table.cursor_row, table.highlighted_key()) == (0, first)
+            assert showing_row(app, 0)
 
 
 class TestReports:
