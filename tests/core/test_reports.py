@@ -399,7 +399,11 @@ def canary_practices(draw: st.DrawFn) -> CanaryPractice:
     clients: list[CanaryClient] = []
     base = datetime(2024, 1, 1, 9, 0)
     for _ in range(draw(st.integers(1, 3))):
-        client = Client(draw(names()), id=uid(), notes=wrapped("clientnote"))
+        # Hostile text, plus a word of its own: another client's name is withheld wherever it
+        # stands as a whole word, and a name that is only "0" would rightly withhold the
+        # expected note "safe item 0".
+        client = Client(f"{draw(names())} Zq{'xyzw'[len(clients)]}", id=uid(),
+                        notes=wrapped("clientnote"))
         parties = [
             Participant(draw(names()), role, id=uid(), aliases=[wrapped("alias")],
                         contact=wrapped("contact"))
@@ -506,7 +510,7 @@ def canary_practices(draw: st.DrawFn) -> CanaryPractice:
                         events.append(NoteAdded(tick(), text, shareable=True))
                     case "safe":
                         text = f"safe item {len(pc.safe_notes)} " + draw(
-                            st.text("abcdefghijklmnopqrstuvwxyz ", max_size=20))
+                            st.text("abcdefghijklmnoprstuvwxyz ", max_size=20))  # no q: see Zq
                         pc.safe_notes.append(text.strip())
                         events.append(NoteAdded(tick(), text, shareable=True))
                     case "discreet":
