@@ -93,6 +93,8 @@ def list_backups(root: Path) -> list[BackupInfo]:
             created = datetime.strptime(f"{parts[1]}{parts[2]}", "%Y%m%d%H%M%S")
         except (IndexError, ValueError):
             continue
+        if len(parts) > 4 and parts[-1].isdigit():
+            parts = parts[:-1]  # "-2": the second backup of that second (no reason ends so)
         infos.append(BackupInfo(path, created, "-".join(parts[3:]) or "daily", path.stat().st_size))
     # Names have one-second resolution: the file's own time orders backups of the same second.
     return sorted(infos, key=lambda b: (b.created, b.path.stat().st_mtime_ns), reverse=True)

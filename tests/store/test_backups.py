@@ -120,7 +120,11 @@ def test_two_backups_in_the_same_second_are_both_kept(populated):
     assert first.exists() and second.exists()
     with zipfile.ZipFile(first) as zf:
         assert b"Bea" not in zf.read("practice.json")
-    assert len(backups.list_backups(root)) == 2
+    listed = backups.list_backups(root)
+    assert len(listed) == 2
+    assert [b.reason for b in listed] == ["pre-restore", "pre-restore"]  # not "pre-restore-2"
+    third = backups.make_backup(root, "pre-migration-v1", now=NOW)
+    assert {b.reason for b in backups.list_backups(root) if b.path == third} == {"pre-migration-v1"}
 
 
 # ------------------------------------------------------------------ restore
