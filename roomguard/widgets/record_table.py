@@ -1,4 +1,4 @@
-"""A keyed, read-only table of one-line rows, drawn with the Line API.
+"""A keyed, read-only table of fixed-height rows (one line by default), drawn with the Line API.
 
 Why not ``DataTable``: the home screen is the first thing Roomguard paints, and its two lists
 were most of the gap between Roomguard's start-up and a bare Textual app's. ``DataTable``
@@ -13,6 +13,12 @@ The method names (``add_column``, ``add_row``, ``update_cell``, ``clear``, ``row
 ``row_count``, ``cursor_row``, ``move_cursor``, ``get_row``) follow ``DataTable``'s so the two
 read alike; the messages carry the row's key as a plain string. The check-ins, backups and
 history lists use it too: every list of one-line rows in the app is a ``RecordTable``.
+
+A table made with ``row_height=N`` draws each row over N lines: every cell's text is split on
+``"\n"`` into at most N lines (shorter cells are padded with blank lines), and the cursor, the
+stripes, clicks, paging and scrolling all treat the N lines as one row. The agreements screen's
+tables (its parties' rows are two lines) are record tables too, through ``KeyedTable``. With the
+default height of 1 nothing is split and no line costs more to draw.
 """
 
 from __future__ import annotations
@@ -68,9 +74,38 @@ def _cell(value: str | Text) -> Text:
     return value
 
 
-def _row(cells: Sequence[str | Text], width: int) -> list[Text]:
-    row = [_cell(cell) for cell in cells]
+def _tall_cell(value: str | Text, height: int) -> Text:
+    """A cell of a table whose rows are *height* lines: its first *height* lines, each shown as
+    :func:`_cell` shows a one-line cell, joined by the only control character kept, ``"\n"``."""
+    if isinstance(value, str):  # split before Rich sees it: ``Text`` drops some controls
+        if "\n" not in value:
+            return _cell(value)
+        return Text("\n", end="").join(_cell(line) for line in value.split("\n")[:height])
+    if "\n" not in value.plain:
+        return _cell(value)
+    lines = [_cell(line) for line in value.split("\n", allow_blank=True)[:height]]
+    return Text("\n", end="", justify=value.justify).join(lines)
+
+
+def _row(cells: Sequence[str | Text], width: int, height: int = 1) -> list[Text]:
+    if height == 1:
+        row = [_cell(cell) for cell in cells]
+    else:
+        row = [_tall_cell(cell, height) for cell in cells]
     return row + [Text() for _ in range(width - len(row))]
+
+
+def _lines(cell: Text, height: int) -> list[Text]:
+    """The *height* lines of a cell of a table whose rows are *height* lines high."""
+    lines = list(cell.split("\n", allow_blank=True)) if "\n" in cell.plain else [cell]
+    return lines + [Text() for _ in range(height - len(lines))]
+
+
+def _width(cell: Text, height: int) -> int:
+    """Columns *cell* needs: its widest line."""
+    if height == 1 or "\n" not in cell.plain:
+        return cell.cell_len
+    return max(line.cell_len for line in _lines(cell, height))
 
 
 class _RowIndex(Mapping[str, int]):
@@ -102,7 +137,9 @@ class _RowMessage(Message):
 
 
 class RecordTable(ScrollView, can_focus=True):
-    """Rows of cells keyed by record id, a fixed header line, and a row cursor."""
+    """Rows of cells keyed by record id, a fixed header line, and a row cursor.
+
+    Every row is *row_height* lines high (the header is always one line)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Select", show=False),
@@ -167,15 +204,19 @@ class RecordTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, init=False, always_update=True)
 
-    def __init__(self, *, zebra_stripes: bool = True, id: str | None = None,
+    def __init__(self, *, zebra_stripes: bool = True, row_height: int = 1, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        if row_height < 1:
+            raise ValueError(f"row_height must be at least 1, not {row_height}")
         self.zebra_stripes = zebra_stripes
+        self._row_height = row_height
         self._columns: list[_Column] = []
         self._keys: list[str] = []
         self._cells: list[list[Text]] = []
         self._positions: dict[str, int] = {}
-        self._strips: dict[int, list[Segment]] = {}  # row index -> laid-out segments, unstyled
+        # body line (row index * row_height + line of the row) -> laid-out segments, unstyled
+        self._strips: dict[int, list[Segment]] = {}
         self._header: list[Segment] | None = None
         self._frame: _Frame | None = None
 
@@ -184,6 +225,11 @@ class RecordTable(ScrollView, can_focus=True):
     def rows(self) -> Mapping[str, int]:
         """Key -> row position; ``key in table.rows`` asks whether a row is shown."""
         return _RowIndex(self._positions)
+
+    @property
+    def row_height(self) -> int:
+        """Lines per row, fixed when the table is made."""
+        return self._row_height
 
     @property
     def row_count(self) -> int:
@@ -216,7 +262,8 @@ class RecordTable(ScrollView, can_focus=True):
             self._post_highlighted()
 
     def _append(self, rows: Iterable[tuple[str, Sequence[str | Text]]]) -> None:
-        new = [(key, _row(cells, len(self._columns))) for key, cells in rows]
+        height = self._row_height
+        new = [(key, _row(cells, len(self._columns), height)) for key, cells in rows]
         seen = set(self._positions)
         for key, _cells in new:
             if key in seen:
@@ -227,7 +274,7 @@ class RecordTable(ScrollView, can_focus=True):
             self._keys.append(key)
             self._cells.append(row)
             for column, cell in zip(self._columns, row, strict=False):
-                column.width = max(column.width, cell.cell_len)
+                column.width = max(column.width, _width(cell, height))
         self._relayout()
 
     def update_cell(self, key: str, column_key: str, value: str | Text, *,
@@ -235,15 +282,18 @@ class RecordTable(ScrollView, can_focus=True):
         """Replace one cell; with *update_width* its column widens to fit."""
         index = self._positions[key]
         column_index = self.column_keys.index(column_key)
-        cell = _cell(value)
+        height = self._row_height
+        cell = _cell(value) if height == 1 else _tall_cell(value, height)
         self._cells[index][column_index] = cell
         column = self._columns[column_index]
-        if update_width and cell.cell_len > column.width:
-            column.width = cell.cell_len
+        width = _width(cell, height)
+        if update_width and width > column.width:
+            column.width = width
             self._relayout()
             return
-        self._strips.pop(index, None)
-        self.refresh_line(index + 1)
+        for line in range(index * height, (index + 1) * height):
+            self._strips.pop(line, None)
+        self._refresh_row(index)
 
     def get_row(self, key: str) -> list[Text]:
         return list(self._cells[self._positions[key]])
@@ -275,7 +325,8 @@ class RecordTable(ScrollView, can_focus=True):
         rows = list(rows)
         keep, line, top = self.highlighted_key(), self.cursor_row, int(self.scroll_y)
         before = (keep, line)
-        _ = [_row(cells, len(self._columns)) for _key, cells in rows]  # nothing changes on error
+        _ = [_row(cells, len(self._columns), self._row_height)  # nothing changes on error
+             for _key, cells in rows]
         if len({key for key, _cells in rows}) != len(rows):
             duplicate = next(k for i, (k, _c) in enumerate(rows) if k in {r[0] for r in rows[:i]})
             raise ValueError(f"duplicate row key {duplicate!r}")
@@ -302,8 +353,8 @@ class RecordTable(ScrollView, can_focus=True):
     def watch_cursor_row(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
         if old != new:
-            self.refresh_line(old + 1)
-            self.refresh_line(new + 1)
+            self._refresh_row(old)
+            self._refresh_row(new)
             self._post_highlighted()
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:  # noqa: ARG002 - as DataTable
@@ -321,14 +372,21 @@ class RecordTable(ScrollView, can_focus=True):
         self.call_after_refresh(self._scroll_to_cursor)
 
     def _scroll_to_cursor(self) -> None:
-        # Row i is drawn on content line i + 1 (line 0 is the header), so scroll_y = s shows
-        # rows s .. s + height - 2.
+        # Row i is drawn on content lines i * h + 1 .. i * h + h (line 0 is the header; h is
+        # the row height), so scroll_y = s shows body lines s .. s + height - 2. A row taller
+        # than the view is shown from its first line.
         visible = max(1, self.scrollable_content_region.height - 1)
         top = int(self.scroll_y)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
-        elif self.cursor_row >= top + visible:
-            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+        first = self.cursor_row * self._row_height
+        last = first + self._row_height - 1
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif last >= top + visible:
+            self.scroll_to(y=min(first, last - visible + 1), animate=False, immediate=True)
+
+    def _page(self) -> int:
+        """Rows a page up or down moves: as many whole rows as the view shows, at least one."""
+        return max(1, (self.scrollable_content_region.height - 1) // self._row_height)
 
     def action_cursor_up(self) -> None:
         self.cursor_row -= 1
@@ -337,10 +395,10 @@ class RecordTable(ScrollView, can_focus=True):
         self.cursor_row += 1
 
     def action_page_up(self) -> None:
-        self.cursor_row -= max(1, self.scrollable_content_region.height - 1)
+        self.cursor_row -= self._page()
 
     def action_page_down(self) -> None:
-        self.cursor_row += max(1, self.scrollable_content_region.height - 1)
+        self.cursor_row += self._page()
 
     def action_first_row(self) -> None:
         self.cursor_row = 0
@@ -357,7 +415,7 @@ class RecordTable(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or offset.y == 0:
             return  # the header, or the scrollbar
-        row = int(self.scroll_y) + offset.y - 1
+        row = (int(self.scroll_y) + offset.y - 1) // self._row_height
         if 0 <= row < len(self._keys):
             self.cursor_row = row
             self.action_select_cursor()
@@ -371,7 +429,7 @@ class RecordTable(ScrollView, can_focus=True):
 
     def _resize(self) -> None:
         width = sum(column.width + 2 * CELL_PADDING for column in self._columns)
-        self.virtual_size = Size(width, len(self._keys) + 1)
+        self.virtual_size = Size(width, len(self._keys) * self._row_height + 1)
 
     def _lay_out(self, cells: Sequence[Text]) -> list[Segment]:
         """One line of *cells*, each cut or padded to its column's width."""
@@ -400,10 +458,19 @@ class RecordTable(ScrollView, can_focus=True):
             segments.append(pad)
         return segments
 
-    def _row_segments(self, index: int) -> list[Segment]:
-        segments = self._strips.get(index)
+    def _row_segments(self, line: int) -> list[Segment]:
+        """Body line *line*, laid out: the row itself when rows are one line high."""
+        segments = self._strips.get(line)
         if segments is None:
-            segments = self._strips[index] = self._lay_out(self._cells[index])
+            height = self._row_height
+            if height == 1:
+                segments = self._strips[line] = self._lay_out(self._cells[line])
+            else:  # lay out every line of the row at once: each cell is split only once
+                index = line // height
+                cells = [_lines(cell, height) for cell in self._cells[index]]
+                for sub in range(height):
+                    self._strips[index * height + sub] = self._lay_out([c[sub] for c in cells])
+                segments = self._strips[line]
         return segments
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -433,10 +500,11 @@ class RecordTable(ScrollView, can_focus=True):
                 self._header = self._lay_out([column.label for column in self._columns])
             segments, style = self._header, frame.header
         else:
-            index = frame.scroll_y + y - 1
+            line = frame.scroll_y + y - 1
+            index = line // self._row_height
             if index >= len(self._keys):
                 return Strip.blank(frame.width, frame.base)
-            segments, style = self._row_segments(index), frame.base
+            segments, style = self._row_segments(line), frame.base
             if self.zebra_stripes and index % 2:
                 style += frame.even
             if index == self.cursor_row:
@@ -449,6 +517,12 @@ class RecordTable(ScrollView, can_focus=True):
         visible_y = y - int(self.scroll_y) if y else 0
         if 0 <= visible_y < self.scrollable_content_region.height:
             self.refresh(Region(0, visible_y, self.scrollable_content_region.width, 1))
+
+    def _refresh_row(self, index: int) -> None:
+        """Repaint every line of row *index* that is in view."""
+        height = self._row_height
+        for line in range(index * height + 1, (index + 1) * height + 1):
+            self.refresh_line(line)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -50,15 +50,16 @@ class TableApp(App[None]):
     """A RecordTable (and nothing else) that records the messages it posts."""
 
     def __init__(self, rows: Sequence[Row] = (), *, columns: Sequence[tuple[str, str]] = COLUMNS,
-                 zebra_stripes: bool = True, height: int = HEIGHT) -> None:
+                 zebra_stripes: bool = True, height: int = HEIGHT, row_height: int = 1) -> None:
         super().__init__()
         self._rows, self._columns = list(rows), list(columns)
-        self._zebra, self._height = zebra_stripes, height
+        self._zebra, self._height, self._row_height = zebra_stripes, height, row_height
         self.highlighted: list[tuple[str, int]] = []
         self.selected: list[tuple[str, int]] = []
 
     def compose(self) -> ComposeResult:
-        self.table = RecordTable(id="table", zebra_stripes=self._zebra)
+        self.table = RecordTable(id="table", zebra_stripes=self._zebra,
+                                 row_height=self._row_height)
         yield self.table
 
     def on_mount(self) -> None:
@@ -110,6 +111,13 @@ def plain_row(table: RecordTable, key: str) -> list[str]:
 def in_view(table: RecordTable) -> range:
     top = int(table.scroll_y)
     return range(top, top + table.scrollable_content_region.height - 1)
+
+
+def rows_in_view(table: RecordTable) -> range:
+    """The rows all of whose lines are in view (for one-line rows, :func:`in_view`)."""
+    top, tall = int(table.scroll_y), table.row_height
+    bottom = top + table.scrollable_content_region.height - 1  # first body line below the view
+    return range(-(-top // tall), bottom // tall)
 
 
 # ----------------------------------------------------------------------------- keyboard
@@ -648,6 +656,199 @@ class TestKeysAndClear:
             assert "new" not in table.rows and table.row_count == 3
 
 
+# ----------------------------------------------------------------------------- tall rows
+TALL_PAGE = PAGE // 2  # whole two-line rows in view
+
+
+def tall_rows(n: int) -> list[Row]:
+    """Rows of two lines: a name over a contact; a one-line count."""
+    return [(f"k{i}", (f"name {i}\ncontact {i}", str(i))) for i in range(n)]
+
+
+class TestTallRows:
+    async def test_each_cell_is_split_over_the_lines_of_its_row(self) -> None:
+        rows: list[Row] = [
+            ("a", ("Al\nal@example.com", "1")),
+            ("b", ("Bo", "one\ntwo\nthree")),  # padded; cut to the row's two lines
+            ("c", ("\nonly second", "")),
+        ]
+        app = TableApp(rows, row_height=2)
+        async with running(app) as (_pilot, table):
+            assert table.row_height == 2
+            assert table.virtual_size == Size((14 + 2) + (3 + 2), 3 * 2 + 1)
+            lines = screen_lines(app)
+            assert lines[0].startswith(" Name            N   ")
+            assert lines[1].startswith(" Al              1   ")
+            assert lines[2].startswith(" al@example.com      ")
+            assert lines[3].startswith(" Bo              one ")
+            assert lines[4].startswith("                 two ")
+            assert lines[5].startswith("                     ")
+            assert lines[6].startswith(" only second         ")
+            assert not lines[7].strip()
+            assert [cell.plain for cell in table.get_row("b")] == ["Bo", "one\ntwo"]
+
+    async def test_text_cells_keep_their_styles_on_every_line(self) -> None:
+        cell = Text("Name", style="bold", end="")
+        cell.append("\n")
+        cell.append("contact", style="italic")
+        app = TableApp([("c", ("cursor", "row")), ("a", (cell, Text("7", justify="right")))],
+                       row_height=2)
+        async with running(app) as (_pilot, table):
+            first, second = list(table.render_line(3)), list(table.render_line(4))
+            assert "".join(s.text for s in first if s.style and s.style.bold) == "Name"
+            assert "".join(s.text for s in second if s.style and s.style.italic) == "contact"
+            assert table.render_line(3).text.startswith(" Name       7 ")
+
+    async def test_control_characters_other_than_the_line_break_never_reach_the_terminal(
+            self) -> None:
+        app = TableApp([("e", ("a\x1b[2Jb\nc\x9b2J\rd", Text("x\x1b\ny\u202e")))], row_height=2)
+        async with running(app) as (_pilot, table):
+            for y in (1, 2):
+                output = "".join(seg.text for seg in table.render_line(y))
+                assert not FORBIDDEN.search(output), repr(output)
+            assert table.render_line(1).text.startswith(" a␛[2Jb         x␛ ")
+            assert table.render_line(2).text.startswith(" c<U+009B>2J␍d  y<U+202E> ")
+
+    async def test_stripes_and_the_cursor_cover_every_line_of_a_row(self) -> None:
+        app = TableApp(tall_rows(4), row_height=2)
+        async with running(app) as (pilot, _table):
+            row0 = [background(app, y) for y in (1, 2)]
+            row1 = [background(app, y) for y in (3, 4)]
+            row2 = [background(app, y) for y in (5, 6)]
+            row3 = [background(app, y) for y in (7, 8)]
+            assert row0[0] == row0[1] and row1[0] == row1[1] and row2[0] == row2[1]
+            assert row1 == row3 and row1 != row2, "odd rows are striped, both lines"
+            assert row0[0] not in (row1[0], row2[0]), "the cursor row stands out"
+            await pilot.press("down")
+            await pilot.pause()
+            assert [background(app, y) for y in (1, 2)] == row2, "old cursor lines repainted"
+            assert [background(app, y) for y in (3, 4)] == row0, "new cursor lines repainted"
+            await pilot.press("down", "down")
+            await pilot.pause()
+            assert [background(app, y) for y in (5, 6)] == row2, "old cursor lines repainted"
+            assert [background(app, y) for y in (7, 8)] == row0, "new cursor lines repainted"
+
+    async def test_a_click_on_any_line_of_a_row_selects_that_row(self) -> None:
+        app = TableApp(tall_rows(5), row_height=2)
+        async with running(app) as (pilot, table):
+            assert await pilot.click(RecordTable, offset=(3, 4))  # line 4: row 1's second line
+            await pilot.pause()
+            assert table.cursor_row == 1 and app.selected == [("k1", 1)]
+            await pilot.click(RecordTable, offset=(3, 5))  # line 5: row 2's first line
+            await pilot.pause()
+            assert app.selected == [("k1", 1), ("k2", 2)]
+            await pilot.click(RecordTable, offset=(3, 2 * 5 + 1))  # below the last row
+            await pilot.pause()
+            assert app.selected == [("k1", 1), ("k2", 2)] and table.cursor_row == 2
+
+    async def test_a_click_after_scrolling_half_a_row_picks_the_row_under_the_pointer(
+            self) -> None:
+        app = TableApp(tall_rows(50), row_height=2)
+        async with running(app) as (pilot, table):
+            table.scroll_to(y=7, animate=False)  # the top line is row 3's second line
+            await pilot.pause()
+            lines = screen_lines(app)
+            assert lines[1].startswith(" contact 3 ") and lines[2].startswith(" name 4 ")
+            await pilot.click(RecordTable, offset=(3, 1))
+            await pilot.pause()
+            assert app.selected == [("k3", 3)]
+            await pilot.click(RecordTable, offset=(3, 3))
+            await pilot.pause()
+            assert app.selected == [("k3", 3), ("k4", 4)]
+
+    async def test_moving_down_scrolls_the_whole_cursor_row_into_view(self) -> None:
+        app = TableApp(tall_rows(30), row_height=2)
+        async with running(app) as (pilot, table):
+            await pilot.press(*["down"] * TALL_PAGE)  # row 4: lines 8 and 9 of a 9-line view
+            await pilot.pause()
+            assert table.cursor_row == TALL_PAGE and table.scroll_y == 1
+            lines = screen_lines(app)
+            assert lines[PAGE - 1].startswith(" name 4 ") and lines[PAGE].startswith(" contact 4 ")
+            await pilot.press("down")
+            await pilot.pause()
+            assert table.scroll_y == 3
+            assert screen_lines(app)[PAGE].startswith(" contact 5 ")
+            await pilot.press(*["up"] * 5)  # row 0: scrolled back to its first line
+            await pilot.pause()
+            assert table.cursor_row == 0 and table.scroll_y == 0
+            assert screen_lines(app)[1].startswith(" name 0 ")
+            await pilot.press("end")
+            await pilot.pause()
+            assert table.scroll_y == 30 * 2 - PAGE
+            assert screen_lines(app)[PAGE].startswith(" contact 29 ")
+
+    async def test_the_cursor_row_stays_whole_in_view_whatever_the_keys(self) -> None:
+        app = TableApp(tall_rows(60), row_height=2)
+        keys = ["down"] * 10 + ["pagedown", "up", "pagedown", "end", "up", "pageup", "pageup"]
+        keys += ["pageup", "down", "home", "pagedown", "down"]
+        async with running(app) as (pilot, table):
+            table.scroll_to(y=5, animate=False)  # start from half a row at the top
+            await pilot.pause()
+            for key in keys:
+                await pilot.press(key)
+                assert table.cursor_row in rows_in_view(table), (key, table.cursor_row,
+                                                                 table.scroll_y)
+            await pilot.pause()
+            row = table.cursor_row
+            assert row == TALL_PAGE + 1
+            line = 2 * row + 1 - int(table.scroll_y)
+            lines = screen_lines(app)
+            assert lines[line].startswith(f" name {row} ")
+            assert lines[line + 1].startswith(f" contact {row} ")
+
+    async def test_page_down_and_page_up_move_by_the_whole_rows_in_view(self) -> None:
+        app = TableApp(tall_rows(100), row_height=2)
+        async with running(app) as (pilot, table):
+            app.highlighted.clear()
+            await pilot.press("pagedown", "pagedown", "pageup")
+            assert app.highlighted == [("k4", 4), ("k8", 8), ("k4", 4)]
+            await pilot.press("pageup", "pageup")
+            assert table.cursor_row == 0
+            table.move_cursor(row=98)
+            await pilot.press("pagedown")
+            assert table.cursor_row == 99
+
+    async def test_a_row_taller_than_the_view_is_shown_from_its_first_line(self) -> None:
+        app = TableApp([(f"k{i}", ("one\ntwo\nthree", str(i))) for i in range(5)],
+                       row_height=3, height=3)
+        async with running(app) as (pilot, table):
+            await pilot.press("pagedown")  # at least one row a page
+            await pilot.pause()
+            assert table.cursor_row == 1 and table.scroll_y == 3
+            lines = screen_lines(app)
+            assert lines[1].startswith(" one ") and lines[2].startswith(" two ")
+            await pilot.press("end", "up")
+            await pilot.pause()
+            assert table.cursor_row == 3 and table.scroll_y == 9
+
+    async def test_update_cell_repaints_every_line_of_the_row(self) -> None:
+        app = TableApp(tall_rows(3), row_height=2)
+        async with running(app) as (pilot, table):
+            table.update_cell("k1", "name", "new\nlines", update_width=False)
+            await pilot.pause()
+            lines = screen_lines(app)
+            assert lines[3].startswith(" new ") and lines[4].startswith(" lines ")
+            table.update_cell("k1", "name", "a much wider name\nx")
+            await pilot.pause()
+            assert table.virtual_size == Size((17 + 2) + (1 + 2), 3 * 2 + 1)
+            assert screen_lines(app)[3].startswith(" a much wider name  1 ")
+
+    async def test_refill_and_clear_size_the_table_by_its_lines(self) -> None:
+        app = TableApp(tall_rows(20), row_height=2)
+        async with running(app) as (pilot, table):
+            table.move_cursor(row=12)
+            table.refill(tall_rows(5))
+            await pilot.pause()
+            assert table.virtual_size.height == 5 * 2 + 1
+            assert table.cursor_row == 4 and table.cursor_row in rows_in_view(table)
+            table.clear()
+            assert table.virtual_size.height == 1
+
+    def test_a_row_height_below_one_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="row_height"):
+            RecordTable(row_height=0)
+
+
 # ----------------------------------------------------------------------------- properties
 KEYS = st.sampled_from([f"r{i}" for i in range(40)])
 CELLS = st.text(alphabet="ab []/\\:x", max_size=8)  # one cell is one terminal cell per char
@@ -661,7 +862,12 @@ def fit(cell: str, width: int) -> str:
 
 
 def table_machine(table: RecordTable) -> type[RuleBasedStateMachine]:
-    """Random add_rows / refill / update_cell / clear / cursor moves against a plain model."""
+    """Random add_rows / refill / update_cell / clear / cursor moves against a plain model.
+
+    Rows may be several lines high (``table.row_height``); the cells here are one line, so
+    the lines under each row's first are blank."""
+    tall = table.row_height
+    page = max(1, PAGE // tall)
 
     class RecordTableMachine(RuleBasedStateMachine):
         keys: list[str]
@@ -716,7 +922,7 @@ def table_machine(table: RecordTable) -> type[RuleBasedStateMachine]:
         def press(self, action: str) -> None:
             getattr(table, f"action_{action}")()
             target = {"cursor_up": self.cursor - 1, "cursor_down": self.cursor + 1,
-                      "page_up": self.cursor - PAGE, "page_down": self.cursor + PAGE,
+                      "page_up": self.cursor - page, "page_down": self.cursor + page,
                       "first_row": 0, "last_row": len(self.keys) - 1}[action]
             self.cursor = max(0, min(target, len(self.keys) - 1))
 
@@ -752,9 +958,9 @@ def table_machine(table: RecordTable) -> type[RuleBasedStateMachine]:
         @invariant()
         def size_and_view(self) -> None:
             width = sum(w + 2 for w in self.widths)
-            assert table.virtual_size == Size(width, len(self.keys) + 1)
+            assert table.virtual_size == Size(width, len(self.keys) * tall + 1)
             if self.keys:
-                assert table.cursor_row in in_view(table)
+                assert table.cursor_row in rows_in_view(table)
             else:
                 assert table.scroll_y == 0
 
@@ -769,9 +975,12 @@ def table_machine(table: RecordTable) -> type[RuleBasedStateMachine]:
 
             assert table.render_line(0).text == line(LABELS)
             for y in range(1, HEIGHT):
-                index = top + y - 1
-                want = line(self.cells[self.keys[index]]) if index < len(self.keys) else " " * width
-                assert table.render_line(y).text == want, (y, index)
+                index, sub = divmod(top + y - 1, tall)
+                if index >= len(self.keys):
+                    want = " " * width
+                else:
+                    want = line(self.cells[self.keys[index]] if sub == 0 else ["", ""])
+                assert table.render_line(y).text == want, (y, index, sub)
 
     return RecordTableMachine
 
@@ -782,6 +991,14 @@ async def test_random_operations_keep_the_table_consistent() -> None:
     # that only starts to scroll, where the scroll waits for the next layout, is tested in
     # TestRefill).
     app = TableApp(make_rows(200))
+    async with running(app, size=(60, 20)) as (_pilot, table):
+        run_state_machine_as_test(table_machine(table), settings=settings(
+            max_examples=50, stateful_step_count=15, deadline=None,
+            suppress_health_check=[HealthCheck.too_slow]))
+
+
+async def test_random_operations_keep_a_table_of_two_line_rows_consistent() -> None:
+    app = TableApp(make_rows(200), row_height=2)
     async with running(app, size=(60, 20)) as (_pilot, table):
         run_state_machine_as_test(table_machine(table), settings=settings(
             max_examples=50, stateful_step_count=15, deadline=None,
