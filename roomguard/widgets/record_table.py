@@ -202,7 +202,8 @@ class RecordTable(ScrollView, can_focus=True):
     class RowSelected(_RowMessage):
         """Enter was pressed on, or a click landed on, the row *key* (at *index*)."""
 
-    cursor_row: reactive[int] = reactive(0, init=False, always_update=True)
+    # repaint=False: a cursor move repaints only the two rows it changes (watch_cursor_row).
+    cursor_row: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
 
     def __init__(self, *, zebra_stripes: bool = True, row_height: int = 1, id: str | None = None,
                  classes: str | None = None) -> None:
