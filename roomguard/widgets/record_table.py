@@ -262,14 +262,24 @@ class RecordTable(ScrollView, can_focus=True):
         if was_empty and self._keys:
             self._post_highlighted()
 
-    def _append(self, rows: Iterable[tuple[str, Sequence[str | Text]]]) -> None:
+    def _prepare(self, rows: Iterable[tuple[str, Sequence[str | Text]]],
+                 taken: Iterable[str]) -> list[tuple[str, list[Text]]]:
+        """*rows* as they will be stored; ``ValueError`` (and nothing changed) if a key is in
+        *taken* or twice in *rows*."""
         height = self._row_height
         new = [(key, _row(cells, len(self._columns), height)) for key, cells in rows]
-        seen = set(self._positions)
+        seen = set(taken)
         for key, _cells in new:
             if key in seen:
                 raise ValueError(f"duplicate row key {key!r}")
             seen.add(key)
+        return new
+
+    def _append(self, rows: Iterable[tuple[str, Sequence[str | Text]]]) -> None:
+        self._insert(self._prepare(rows, self._positions))
+
+    def _insert(self, new: list[tuple[str, list[Text]]]) -> None:
+        height = self._row_height
         for key, row in new:
             self._positions[key] = len(self._keys)
             self._keys.append(key)
@@ -323,16 +333,11 @@ class RecordTable(ScrollView, can_focus=True):
         """Replace every row. The cursor stays on the same key if that row is kept (else on the
         same line), the view does not move unless the cursor would leave it, and
         ``RowHighlighted`` is posted only if the highlighted key or its line changed."""
-        rows = list(rows)
         keep, line, top = self.highlighted_key(), self.cursor_row, int(self.scroll_y)
         before = (keep, line)
-        _ = [_row(cells, len(self._columns), self._row_height)  # nothing changes on error
-             for _key, cells in rows]
-        if len({key for key, _cells in rows}) != len(rows):
-            duplicate = next(k for i, (k, _c) in enumerate(rows) if k in {r[0] for r in rows[:i]})
-            raise ValueError(f"duplicate row key {duplicate!r}")
+        new = self._prepare(rows, taken=())  # raises before anything changes
         self._empty()
-        self._append(rows)
+        self._insert(new)
         if keep is not None and keep in self._positions:
             line = self._positions[keep]
         self.set_reactive(RecordTable.cursor_row, self.validate_cursor_row(line))
