@@ -37,6 +37,7 @@ from roomguard.core.models import (
     Terms,
 )
 from roomguard.core.text import printable
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.store.atomic import atomic_write, ensure_dir
 from roomguard.widgets.consent_table import PartiesTable
@@ -46,7 +47,6 @@ from roomguard.widgets.scope_table import ScopeTable
 from roomguard.widgets.topic_list import TopicTable
 
 if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
     from roomguard.screens.agreement_forms.cadence_form import ReviewPlan
     from roomguard.screens.agreement_forms.revoke_form import Revocation
 
@@ -63,7 +63,7 @@ def document_file_name(client_name: str, version: int, on: str) -> str:
     return f"{slug}-agreement-v{version}-{on}.md"
 
 
-class AgreementsScreen(Screen[None]):
+class AgreementsScreen(UsesHost, Screen[None]):
     CSS_PATH = "agreements.tcss"
     AUTO_FOCUS = "#parties"
 
@@ -92,10 +92,6 @@ class AgreementsScreen(Screen[None]):
         self.samples = ""  # the topic form's sample lines, kept while this screen is open
         self.changed = False
 
-    @property
-    def rg(self) -> RoomguardApp:
-        return self.app  # type: ignore[return-value]
-
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,7 +113,7 @@ class AgreementsScreen(Screen[None]):
         self.query_one("#scopes-pane").border_title = "Scope extensions"
         self.query_one("#shareable").border_title = "Shareable (s)"
         self.query_one("#review").border_title = "Review (k)"
-        store = self.rg.store
+        store = self.host.store
         try:
             self.client = store.client(self.client_id)
             agreement = store.agreement(self.client_id)
@@ -136,7 +132,7 @@ class AgreementsScreen(Screen[None]):
     # ----------------------------------------------------------------- showing
     def refresh_view(self) -> None:
         agreement = self.agreement
-        today = self.rg.today()
+        today = self.host.today()
         rows = party_consents(agreement, today)
         names = {p.id: p.name for p in agreement.participants}
         self.query_one(PartiesTable).show(rows, today)
@@ -155,7 +151,7 @@ class AgreementsScreen(Screen[None]):
     def status_text(self) -> Text:
         """``In force`` or ``Not in force: X, Y must consent to version N``."""
         agreement = self.agreement
-        today = self.rg.today()
+        today = self.host.today()
         version = agreement.terms.version
         rows = party_consents(agreement, today)
         if in_force(agreement, today):
@@ -181,7 +177,7 @@ class AgreementsScreen(Screen[None]):
 
     def _review_text(self) -> Text:
         agreement = self.agreement
-        today = self.rg.today()
+        today = self.host.today()
         describe = agreement.cadence.describe()
         text = literal(describe[0].upper() + describe[1:], limit=120)
         if agreement.next_review is not None:
@@ -220,7 +216,7 @@ class AgreementsScreen(Screen[None]):
     def save(self, agreement: Agreement) -> bool:
         """Save *agreement* and show it; on a store error say why and keep the old state."""
         try:
-            self.rg.store.save_agreement(agreement)
+            self.host.store.save_agreement(agreement)
         except StoreError as exc:
             self.notify(str(exc), title=exc.title, severity="error", markup=False, timeout=10)
             return False
@@ -246,7 +242,7 @@ class AgreementsScreen(Screen[None]):
             return True
         version = agreement.terms.version
         signed = any(r.terms_version == version for r in agreement.consents)
-        now = self.rg.clock().replace(microsecond=0)
+        now = self.host.clock().replace(microsecond=0)
         if signed:
             amend_terms(agreement, terms, now)
         else:
@@ -255,7 +251,7 @@ class AgreementsScreen(Screen[None]):
         if not self.save(agreement):
             return False
         if signed:
-            today = self.rg.today()
+            today = self.host.today()
             must = [r.participant for r in party_consents(agreement, today) if not r.state.is_valid]
             self.notify(
                 f"The terms are now version {agreement.terms.version}. "
@@ -274,7 +270,7 @@ class AgreementsScreen(Screen[None]):
     def _party_form(self, existing: Participant | None) -> None:
         from roomguard.screens.agreement_forms.party_form import PartyForm
 
-        today = self.rg.today()
+        today = self.host.today()
         self.app.push_screen(
             PartyForm(
                 self._save_party,
@@ -340,7 +336,7 @@ class AgreementsScreen(Screen[None]):
 
     # ----------------------------------------------------------------- scopes
     def action_add_scope(self) -> None:
-        today = self.rg.today()
+        today = self.host.today()
         if not any(p.role.is_third_party for p in self.agreement.active_participants(today)):
             self.notify("Add a third party first (p).", severity="warning")
             return
@@ -357,7 +353,7 @@ class AgreementsScreen(Screen[None]):
             ScopeForm(
                 self._save_scope,
                 agreement=self.agreement,
-                today=self.rg.today(),
+                today=self.host.today(),
                 existing=existing,
                 participant_id=participant_id,
             )
@@ -403,7 +399,7 @@ class AgreementsScreen(Screen[None]):
                 self._save_cadence,
                 cadence=self.agreement.cadence,
                 next_review=self.agreement.next_review,
-                today=self.rg.today(),
+                today=self.host.today(),
             )
         )
 
@@ -418,7 +414,7 @@ class AgreementsScreen(Screen[None]):
 
         self.app.push_screen(
             NextSessionForm(
-                self._save_next_session, current=self.agreement.next_session, today=self.rg.today()
+                self._save_next_session, current=self.agreement.next_session, today=self.host.today()
             )
         )
 
@@ -436,7 +432,7 @@ class AgreementsScreen(Screen[None]):
             ConsentForm(
                 self._save_consent,
                 agreement=self.agreement,
-                today=self.rg.today(),
+                today=self.host.today(),
                 participant_id=party.id if party else None,
             )
         )
@@ -449,7 +445,7 @@ class AgreementsScreen(Screen[None]):
         person = agreement.participant(record.participant_id)
         name = person.name if person else "?"
         message = f"Recorded {name}'s consent to terms version {record.terms_version}."
-        if in_force(agreement, self.rg.today()):
+        if in_force(agreement, self.host.today()):
             message += " The agreement is in force."
         self.notify(message, markup=False)
         return True
@@ -461,7 +457,7 @@ class AgreementsScreen(Screen[None]):
         if party is None:
             self.notify("Highlight a party first.", severity="warning")
             return
-        today = self.rg.today()
+        today = self.host.today()
         assessment = assess_consent(self.agreement, party.id, today)
         if not assessment.state.is_valid or assessment.record is None:
             self.notify(
@@ -518,7 +514,7 @@ class AgreementsScreen(Screen[None]):
         from roomguard.screens.confirm import Confirm
 
         table = self._focused_table()
-        today = self.rg.today()
+        today = self.host.today()
         if isinstance(table, TopicTable):
             topic = self.highlighted_topic()
             if topic is None:
@@ -583,10 +579,10 @@ class AgreementsScreen(Screen[None]):
     def action_history(self) -> None:
         from roomguard.screens.agreement_forms.terms_history import TermsHistory
 
-        self.app.push_screen(TermsHistory(self.agreement, self.rg.today()))
+        self.app.push_screen(TermsHistory(self.agreement, self.host.today()))
 
     def documents_dir(self) -> Path:
-        return self.rg.store.root / DOCUMENTS_DIR
+        return self.host.store.root / DOCUMENTS_DIR
 
     def action_generate(self) -> None:
         from roomguard.screens.agreement_forms.document_form import DocumentForm
@@ -594,7 +590,7 @@ class AgreementsScreen(Screen[None]):
         if self.client is None:
             return
         name = document_file_name(
-            self.client.name, self.agreement.terms.version, format_date(self.rg.today())
+            self.client.name, self.agreement.terms.version, format_date(self.host.today())
         )
         self.app.push_screen(
             DocumentForm(
@@ -606,7 +602,7 @@ class AgreementsScreen(Screen[None]):
 
     def _generate_to(self, path: Path) -> bool:
         assert self.client is not None
-        text = render_consent_document(self.agreement, self.client.name, self.rg.today())
+        text = render_consent_document(self.agreement, self.client.name, self.host.today())
         self.write_document(path, text)
         return True
 
@@ -640,5 +636,5 @@ class AgreementsScreen(Screen[None]):
     # ----------------------------------------------------------------- leaving
     def action_back(self) -> None:
         if self.changed:
-            self.rg.refresh_home()
+            self.host.refresh_home()
         self.app.pop_screen()

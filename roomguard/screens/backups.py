@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Static
 
 from roomguard.core.dates import describe_date
 from roomguard.core.retention import last_copy_gone
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.store.backups import KEEP_DAYS, BackupInfo
 from roomguard.widgets.literal import literal
@@ -26,8 +27,6 @@ from roomguard.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from roomguard.app import RoomguardApp
 
 
 def describe_time(when: datetime) -> str:
@@ -44,7 +43,7 @@ def human_size(size: int) -> str:
     return f"{size:,} bytes"  # pragma: no cover - the loop always returns
 
 
-class BackupsScreen(Screen[None]):
+class BackupsScreen(UsesHost, Screen[None]):
     CSS_PATH = "backups.tcss"
     AUTO_FOCUS = "#backups"
 
@@ -58,10 +57,6 @@ class BackupsScreen(Screen[None]):
         super().__init__()
         self._backups: dict[str, BackupInfo] = {}
         self._busy = ""  # what is running ("restoring", "backing up"), or ""
-
-    @property
-    def rg(self) -> RoomguardApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,7 +83,7 @@ class BackupsScreen(Screen[None]):
     # ----------------------------------------------------------------- data
     def reload(self) -> None:
         try:
-            backups = self.rg.store.list_backups()
+            backups = self.host.store.list_backups()
         except OSError as exc:
             self.notify(f"Could not list the backups: {exc}", title="Backups", severity="error",
                         markup=False)
@@ -112,7 +107,7 @@ class BackupsScreen(Screen[None]):
 
     def _show_summary(self) -> None:
         summary = self.query_one("#backups-summary", Static)
-        store = self.rg.store
+        store = self.host.store
         if self._busy:
             text = Text(f"{self._busy.capitalize()}…", style="bold")
         elif not self._backups:
@@ -136,7 +131,7 @@ class BackupsScreen(Screen[None]):
         if self._busy:
             self.notify(f"Wait: {self._busy} is still running.", severity="warning")
             return True
-        store = self.rg.store
+        store = self.host.store
         if store.readonly:
             why = store.readonly_reason or "it was opened read-only"
             self.notify(
@@ -182,7 +177,7 @@ class BackupsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="backups-write", exit_on_error=False)
     def _restore(self, info: BackupInfo) -> None:
         try:
-            self.rg.store.restore(info.path)
+            self.host.store.restore(info.path)
         except (StoreError, OSError) as exc:
             self.app.call_from_thread(self._restore_failed, exc)
             return
@@ -203,18 +198,17 @@ class BackupsScreen(Screen[None]):
 
     def _restored(self, info: BackupInfo) -> None:
         self._set_busy("")
-        rg = self.rg
-        rg.reopen_store()
-        if rg.store_problem is not None:
+        self.host.reopen_store()
+        if self.host.store_problem is not None:
             # The restored files do not open (e.g. a newer schema): show the store problem
             # screen over home, which offers the other backups.
             from roomguard.screens.store_problem import StoreProblemScreen
 
-            problem = rg.store_problem
+            problem = self.host.store_problem
             self.app.pop_screen()
-            self.app.push_screen(StoreProblemScreen(rg.store_path, problem))
+            self.app.push_screen(StoreProblemScreen(self.host.store_path, problem))
             return
-        rg.refresh_home()
+        self.host.refresh_home()
         self.reload()
         self.notify(
             f"Restored the backup from {describe_time(info.created)}. The state before it was "
@@ -233,7 +227,7 @@ class BackupsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="backups-write", exit_on_error=False)
     def _take_backup(self) -> None:
         try:
-            path = self.rg.store.backup("manual")
+            path = self.host.store.backup("manual")
         except (StoreError, OSError) as exc:
             self.app.call_from_thread(self._backup_failed, exc)
             return

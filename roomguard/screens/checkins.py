@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,12 +20,10 @@ from roomguard.core.cadence import DEFAULT_SOON_DAYS, DueState
 from roomguard.core.checkins import CheckinRow, build_checkins, count_due
 from roomguard.core.dates import describe_date
 from roomguard.core.models import Agreement, Client, Review, ReviewOutcome
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.widgets.literal import literal
 from roomguard.widgets.record_table import RecordTable
-
-if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
 
 STATE_STYLES: dict[DueState, str] = {
     DueState.OVERDUE: "bold red",
@@ -60,7 +57,7 @@ def short_when(row: CheckinRow, today: date) -> str:
     return row.when(today)
 
 
-class CheckinsScreen(Screen[None]):
+class CheckinsScreen(UsesHost, Screen[None]):
     CSS_PATH = "checkins.tcss"
     AUTO_FOCUS = "#checkins"
 
@@ -84,10 +81,6 @@ class CheckinsScreen(Screen[None]):
         self._rows: dict[str, CheckinRow] = {}
         self._clients: dict[str, Client] = {}
         self._today: date | None = None
-
-    @property
-    def rg(self) -> RoomguardApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,12 +109,12 @@ class CheckinsScreen(Screen[None]):
 
     # ----------------------------------------------------------------- data
     def reload(self) -> None:
-        self.load_rows(self.rg.today())
+        self.load_rows(self.host.today())
 
     @work(thread=True, exclusive=True, group="checkins-load")
     def load_rows(self, today: date) -> None:
         try:
-            pairs = list(self.rg.store.agreements())
+            pairs = list(self.host.store.agreements())
         except StoreError as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), title=exc.title, severity="error", markup=False
@@ -213,7 +206,7 @@ class CheckinsScreen(Screen[None]):
         if row is None:
             self.notify("No agreement to act on.", severity="warning")
             return None
-        if writes and self.rg.store.readonly:
+        if writes and self.host.store.readonly:
             self.notify("The store is read-only: reviews can't be saved.", severity="warning")
             return None
         client = self._clients.get(row.client_id)
@@ -224,7 +217,7 @@ class CheckinsScreen(Screen[None]):
 
     def _fresh_agreement(self, client: Client) -> Agreement | None:
         try:
-            agreement = self.rg.store.agreement(client.id)
+            agreement = self.host.store.agreement(client.id)
         except StoreError as exc:
             self.notify(str(exc), title=exc.title, severity="error", markup=False)
             return None
@@ -234,7 +227,7 @@ class CheckinsScreen(Screen[None]):
 
     def _dayfirst(self) -> bool:
         try:
-            return bool(self.rg.store.setting("dayfirst", True))
+            return bool(self.host.store.setting("dayfirst", True))
         except StoreError:
             return True
 
@@ -260,7 +253,7 @@ class CheckinsScreen(Screen[None]):
             if review.outcome is ReviewOutcome.AMEND:
                 self._open_agreement(client)
 
-        form = ReviewForm(client, agreement, self.rg.today(), dayfirst=self._dayfirst())
+        form = ReviewForm(client, agreement, self.host.today(), dayfirst=self._dayfirst())
         self.app.push_screen(form, reviewed)
 
     def action_reschedule(self) -> None:
@@ -281,7 +274,7 @@ class CheckinsScreen(Screen[None]):
                     markup=False,
                 )
 
-        form = RescheduleForm(client, agreement, self.rg.today(), dayfirst=self._dayfirst())
+        form = RescheduleForm(client, agreement, self.host.today(), dayfirst=self._dayfirst())
         self.app.push_screen(form, moved)
 
     def action_open_agreement(self) -> None:
@@ -295,7 +288,7 @@ class CheckinsScreen(Screen[None]):
 
     def _open_agreement(self, client: Client) -> None:
         try:
-            self.rg.open_agreements(client)
+            self.host.open_agreements(client)
         except ModuleNotFoundError as exc:  # the editor ships separately; don't crash without it
             if exc.name != "roomguard.screens.agreements":
                 raise
@@ -306,7 +299,7 @@ class CheckinsScreen(Screen[None]):
             self.notify("Still loading; try again in a moment.", severity="warning")
             return
         try:
-            path = ics_path(self.rg.store.setting(ICS_SETTING))
+            path = ics_path(self.host.store.setting(ICS_SETTING))
         except StoreError:
             path = ics_path(None)
         self.export_ics(list(self._rows.values()), path)
@@ -316,7 +309,7 @@ class CheckinsScreen(Screen[None]):
         from roomguard.core.ics import checkins_ics
         from roomguard.store.atomic import atomic_write
 
-        data = checkins_ics(rows, self.rg.clock().astimezone())
+        data = checkins_ics(rows, self.host.clock().astimezone())
         try:
             atomic_write(path, data)
         except OSError as exc:
@@ -341,7 +334,7 @@ class CheckinsScreen(Screen[None]):
     def action_toggle_dayfirst(self) -> None:
         dayfirst = not self._dayfirst()
         try:
-            self.rg.store.set_setting("dayfirst", dayfirst)
+            self.host.store.set_setting("dayfirst", dayfirst)
         except StoreError as exc:
             self.notify(str(exc), title=exc.title, severity="error", markup=False)
             return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,13 +11,11 @@ from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.models import Agreement, Client, Participant, Role
 from roomguard.core.validation import validate_client
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 
-if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
 
-
-class ClientForm(ModalScreen[Client | None]):
+class ClientForm(UsesHost, ModalScreen[Client | None]):
     CSS_PATH = "modal.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -27,8 +23,7 @@ class ClientForm(ModalScreen[Client | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        rg: RoomguardApp = self.app  # type: ignore[assignment]
-        coach = rg.store.setting("coach_name", "") or ""
+        coach = self.host.store.setting("coach_name", "") or ""
         with Vertical(classes="dialog"):
             yield Static("New client", classes="title")
             yield Label("Client's name", classes="field-label")
@@ -45,10 +40,9 @@ class ClientForm(ModalScreen[Client | None]):
                 yield Button("Save", id="save", variant="primary")
 
     def errors(self) -> dict[str, str]:
-        rg: RoomguardApp = self.app  # type: ignore[assignment]
         name = self.query_one("#name", Input).value.strip()
         coach = self.query_one("#coach", Input).value.strip()
-        out = {e.field: e.message for e in validate_client(Client(name), rg.store.clients())}
+        out = {e.field: e.message for e in validate_client(Client(name), self.host.store.clients())}
         if not coach:
             out["coach"] = "your name is required: you are a party to every agreement"
         return out
@@ -70,11 +64,10 @@ class ClientForm(ModalScreen[Client | None]):
         if errors:
             self.query_one(f"#{next(iter(errors))}", Input).focus()
             return
-        rg: RoomguardApp = self.app  # type: ignore[assignment]
         name = self.query_one("#name", Input).value.strip()
         coach = self.query_one("#coach", Input).value.strip()
         aliases = [a.strip() for a in self.query_one("#aliases", Input).value.split(",") if a.strip()]
-        today = rg.today()
+        today = self.host.today()
         client = Client(name, created_on=today)
         agreement = Agreement(
             client_id=client.id,
@@ -83,10 +76,11 @@ class ClientForm(ModalScreen[Client | None]):
                 Participant(coach, Role.COACH, added_on=today),
             ],
         )
+        store = self.host.store
         try:
-            rg.store.save_client(client)
-            rg.store.save_agreement(agreement)
-            rg.store.set_setting("coach_name", coach)
+            store.save_client(client)
+            store.save_agreement(agreement)
+            store.set_setting("coach_name", coach)
         except StoreError as exc:
             self.notify(str(exc), title=exc.title, severity="error", markup=False)
             return  # the form stays open with everything typed

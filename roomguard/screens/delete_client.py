@@ -14,7 +14,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -28,12 +27,10 @@ from roomguard.core.dates import describe_date
 from roomguard.core.models import Client
 from roomguard.core.retention import last_copy_gone
 from roomguard.core.text import printable
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.store.backups import KEEP_DAYS, BackupInfo
 from roomguard.widgets.literal import literal
-
-if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
 
 EXPORT_DIR = "exports"
 
@@ -109,7 +106,7 @@ def deletion_message(name: str, result: DeletionResult) -> str:
     return " ".join(parts)
 
 
-class DeleteClientScreen(ModalScreen[bool]):
+class DeleteClientScreen(UsesHost, ModalScreen[bool]):
     """Dismisses with True once the client is deleted, False when cancelled."""
 
     CSS_PATH = ["modal.tcss", "delete_client.tcss"]
@@ -121,10 +118,6 @@ class DeleteClientScreen(ModalScreen[bool]):
         self.client = client
         self._export: Path | None = None
         self._busy = ""
-
-    @property
-    def rg(self) -> RoomguardApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         title = Text("Delete ")
@@ -150,7 +143,7 @@ class DeleteClientScreen(ModalScreen[bool]):
     # ----------------------------------------------------------------- what will go
     @work(thread=True, exclusive=True, group="delete-count", exit_on_error=False)
     def _count(self) -> None:
-        store = self.rg.store
+        store = self.host.store
         try:
             agreement = store.agreement(self.client.id)
             sessions = sum(1 for _ in store.sessions(client_id=self.client.id))
@@ -213,7 +206,7 @@ class DeleteClientScreen(ModalScreen[bool]):
     def _show_hint(self) -> None:
         hint = self.query_one("#name-hint", Static)
         typed = self.query_one("#confirm-name", Input).value
-        store = self.rg.store
+        store = self.host.store
         if store.readonly:
             why = store.readonly_reason or "it was opened read-only"
             hint.update(f"The store is read-only, so nothing can be deleted here: {why}")
@@ -249,14 +242,14 @@ class DeleteClientScreen(ModalScreen[bool]):
         if self._busy:
             return
         self._set_busy("exporting")
-        self._write_export(self.rg.today())
+        self._write_export(self.host.today())
 
     @work(thread=True, exclusive=True, group="delete-client", exit_on_error=False)
     def _write_export(self, today: date) -> None:
         from roomguard.store.atomic import atomic_write, ensure_dir
         from roomguard.store.portability import export_bytes
 
-        store = self.rg.store
+        store = self.host.store
         try:
             data = export_bytes(store, self.client.id)
             path = export_path(store.root, self.client.name, today)
@@ -287,7 +280,7 @@ class DeleteClientScreen(ModalScreen[bool]):
     @on(Input.Submitted, "#confirm-name")
     @on(Button.Pressed, "#delete")
     def action_delete(self) -> None:
-        if self._busy or self.rg.store.readonly or not self._name_matches():
+        if self._busy or self.host.store.readonly or not self._name_matches():
             self._show_hint()
             return
         self._set_busy("deleting")
@@ -295,7 +288,7 @@ class DeleteClientScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="delete-client", exit_on_error=False)
     def _delete(self) -> None:
-        store = self.rg.store
+        store = self.host.store
         try:
             before = store.list_backups()
             removed = store.delete_client(self.client.id)

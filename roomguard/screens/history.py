@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -42,14 +41,12 @@ from roomguard.core.reports import (
     describe_span,
 )
 from roomguard.core.session import SessionSummary, replay, summarise
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.store.atomic import atomic_write, ensure_dir
 from roomguard.widgets.literal import literal
 from roomguard.widgets.presence_timeline import PresenceTimeline, TimelineRow
 from roomguard.widgets.record_table import RecordTable
-
-if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
 
 PAGE_SIZE = 50
 DETAIL_LIMIT = 200  # detections or notes listed in the pane; the summary file has them all
@@ -76,7 +73,7 @@ class _Page:
     exhausted: bool
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(UsesHost, Screen[None]):
     CSS_PATH = "history.tcss"
     AUTO_FOCUS = "#sessions"
 
@@ -106,10 +103,6 @@ class HistoryScreen(Screen[None]):
         self._exhausted = True
         self._loading = False
         self._detail: SessionDetail | None = None
-
-    @property
-    def rg(self) -> RoomguardApp:
-        return self.app  # type: ignore[return-value]
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -148,7 +141,7 @@ class HistoryScreen(Screen[None]):
             table.add_column(label, key=label.lower())
         self.watch(table, "scroll_y", self._scrolled, init=False)
         try:
-            self._clients = {c.id: c for c in self.rg.store.clients()}
+            self._clients = {c.id: c for c in self.host.store.clients()}
         except StoreError as exc:
             self.notify(str(exc), title=exc.title, severity="error", markup=False)
         self._show_client_filter()
@@ -158,7 +151,7 @@ class HistoryScreen(Screen[None]):
     def reload(self) -> None:
         """Start the list again from the newest session matching the filters."""
         self._generation += 1
-        source = self.rg.store.sessions(self.client_id, self.since, self.until)
+        source = self.host.store.sessions(self.client_id, self.since, self.until)
         if self.unhandled_only:
             source = (r for r in source if r.unhandled > 0)
         self._source = source
@@ -259,7 +252,7 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history-detail")
     def _fetch_detail(self, record: SessionRecord) -> None:
-        store = self.rg.store
+        store = self.host.store
         try:
             events = store.events(record.id)
             client = store.client(record.client_id) or Client(
@@ -311,7 +304,7 @@ class HistoryScreen(Screen[None]):
             ],
             start,
             end,
-            now=self.rg.clock() if end is None else None,
+            now=self.host.clock() if end is None else None,
         )
         topics.update(self._topics_text(detail))
         alerts.update(self._alerts_text(detail))
@@ -405,7 +398,7 @@ class HistoryScreen(Screen[None]):
             note.remove_class("-bad")
             return True, None
         try:
-            when = parse_date_input(text, self.rg.today())
+            when = parse_date_input(text, self.host.today())
         except DateInputError as exc:
             note.update(literal(str(exc), limit=200))
             note.add_class("-bad")
@@ -497,11 +490,11 @@ class HistoryScreen(Screen[None]):
         if detail is None:
             return
         records = [r for r in self._records.values() if r.client_id == detail.client.id]
-        self._write_assistant_summary(detail.client, detail.agreement, records, self.rg.clock())
+        self._write_assistant_summary(detail.client, detail.agreement, records, self.host.clock())
 
     # ----------------------------------------------------------------- report files
     def reports_dir(self) -> Path:
-        return self.rg.store.root / REPORTS_DIR
+        return self.host.store.root / REPORTS_DIR
 
     def _save(self, name: str, text: str) -> Path:
         folder = self.reports_dir()
@@ -528,7 +521,7 @@ class HistoryScreen(Screen[None]):
         self, client: Client, agreement: Agreement, records: list[SessionRecord], now: datetime
     ) -> None:
         try:
-            store = self.rg.store
+            store = self.host.store
             pairs = [(record, store.events(record.id)) for record in records]
             others = OtherClients.of(client.id, store.clients(),
                                      (a for _, a in store.agreements()))

@@ -7,8 +7,8 @@ records never delay the first screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -28,13 +28,11 @@ from roomguard.core.retention import (
     retention_years,
 )
 from roomguard.core.text import printable
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.widgets.due_summary import DueSummary
 from roomguard.widgets.literal import literal
 from roomguard.widgets.record_table import RecordTable
-
-if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
 
 RECENT_SESSIONS = 20
 DISPOSAL_STYLE = "bold red"
@@ -57,7 +55,7 @@ def _cell(text: str) -> Text:
     return cell
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(UsesHost, Screen[None]):
     CSS_PATH = "home.tcss"
     AUTO_FOCUS = "#clients"
     # Side by side, the two lists need about 130 columns; below 110 they stack (home.tcss).
@@ -82,10 +80,6 @@ class HomeScreen(Screen[None]):
 
     show_closed: reactive[bool] = reactive(False, init=False)
 
-    @property
-    def rg(self) -> RoomguardApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         # Textual sets the breakpoint class on the screen's first Resize, which can arrive after
         # the first frame: set it now, so the first frame is already laid out for this width.
@@ -95,9 +89,9 @@ class HomeScreen(Screen[None]):
         for _, name in breakpoints:
             self.set_class(name == applies, name)
         yield Header()
-        if self.rg.store.readonly:
+        if self.host.store.readonly:
             yield Static(
-                literal("Read-only: " + (self.rg.store.readonly_reason or "changes cannot be saved"),
+                literal("Read-only: " + (self.host.store.readonly_reason or "changes cannot be saved"),
                         limit=None),
                 id="readonly-banner",
             )
@@ -122,14 +116,14 @@ class HomeScreen(Screen[None]):
             sessions.add_column(label, key=label.lower())
         self.reload()
         self.call_after_refresh(self.warn_disposal_due)  # a toast: after the first frame
-        if self.rg.store.is_empty() and not self.rg.want_demo and not self.rg.store.readonly:
+        if self.host.store.is_empty() and not self.host.want_demo and not self.host.store.readonly:
             self.call_after_refresh(self.offer_onboarding)
 
     # ----------------------------------------------------------------- data
     def reload(self) -> None:
-        store = self.rg.store
+        store = self.host.store
         self._clients = {c.id: c for c in store.clients()}
-        years, today = self._retention_years(), self.rg.today()
+        years, today = self._retention_years(), self.host.today()
         rows: list[tuple[str, tuple[Text, str, Text, str]]] = []
         for client in self._clients.values():
             is_closed = client.status is ClientStatus.CLOSED
@@ -160,7 +154,7 @@ class HomeScreen(Screen[None]):
 
     def _fill_sessions(self) -> None:
         rows: list[tuple[str, tuple[str, Text, str, Text]]] = []
-        for count, record in enumerate(self.rg.store.sessions()):
+        for count, record in enumerate(self.host.store.sessions()):
             if count >= RECENT_SESSIONS:
                 break
             client = self._clients.get(record.client_id)
@@ -186,7 +180,7 @@ class HomeScreen(Screen[None]):
         overdue = due_soon = 0
         try:
             years = self._retention_years()
-            for client, agreement in self.rg.store.agreements():
+            for client, agreement in self.host.store.agreements():
                 third = [p.name for p in agreement.active_participants(today) if p.role.is_third_party]
                 if client.status is ClientStatus.CLOSED:
                     state = closed_state(client, today, years)
@@ -230,11 +224,11 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#clients", RecordTable)
         return self._clients.get(table.highlighted_key() or "")
 
-    def _with_client(self, then: str) -> None:
+    def _with_client(self, then: Callable[[Client], None]) -> None:
         """Run *then* on the highlighted client, or ask which client first."""
         client = self.highlighted_client()
         if client is not None:
-            getattr(self.rg, then)(client)
+            then(client)
             return
         if not self._clients:
             self.notify("Create a client first (press n).", severity="warning")
@@ -243,7 +237,7 @@ class HomeScreen(Screen[None]):
 
         def chosen(client_id: str | None) -> None:
             if client_id:
-                getattr(self.rg, then)(self._clients[client_id])
+                then(self._clients[client_id])
 
         self.app.push_screen(ClientPicker(list(self._clients.values())), chosen)
 
@@ -253,24 +247,24 @@ class HomeScreen(Screen[None]):
 
     @on(RecordTable.RowSelected, "#sessions")
     def _session_chosen(self, event: RecordTable.RowSelected) -> None:
-        record = self.rg.store.session(event.key)
+        record = self.host.store.session(event.key)
         if record is not None:
             client = self._clients.get(record.client_id)
             if client is not None:
-                self.rg.open_history(client)
+                self.host.open_history(client)
 
     # ----------------------------------------------------------------- actions
     def action_start_session(self) -> None:
-        self._with_client("open_session")
+        self._with_client(self.host.open_session)
 
     def action_agreements(self) -> None:
-        self._with_client("open_agreements")
+        self._with_client(self.host.open_agreements)
 
     def action_history(self) -> None:
-        self.rg.open_history(self.highlighted_client())
+        self.host.open_history(self.highlighted_client())
 
     def action_new_client(self) -> None:
-        if self.rg.store.readonly:
+        if self.host.store.readonly:
             self.notify("The store is read-only.", severity="warning")
             return
         from roomguard.screens.client_form import ClientForm
@@ -280,12 +274,12 @@ class HomeScreen(Screen[None]):
                 self.reload()
                 self.notify(Text(f"Added {client.name}. Next: set the agreement's boundaries.").plain,
                             markup=False)
-                self.rg.open_agreements(client)
+                self.host.open_agreements(client)
 
         self.app.push_screen(ClientForm(), created)
 
     def action_load_demo(self) -> None:
-        self.rg.load_demo()
+        self.host.load_demo()
 
     def action_backups(self) -> None:
         from roomguard.screens.backups import BackupsScreen
@@ -303,12 +297,12 @@ class HomeScreen(Screen[None]):
 
     # ----------------------------------------------------------------- retention
     def _retention_years(self) -> int:
-        return retention_years(self.rg.store.setting(RETENTION_SETTING))
+        return retention_years(self.host.store.setting(RETENTION_SETTING))
 
     def warn_disposal_due(self) -> None:
         """A toast naming how many closed clients are past the retention period."""
         years = self._retention_years()
-        due = due_for_disposal(self._clients.values(), self.rg.today(), years)
+        due = due_for_disposal(self._clients.values(), self.host.today(), years)
         if not due:
             return
         names = ", ".join(printable(c.name, 60) for c in due[:3])
@@ -329,14 +323,14 @@ class HomeScreen(Screen[None]):
         if client is None:
             self.notify("Highlight a client first.", severity="warning")
             return
-        if self.rg.store.readonly:
+        if self.host.store.readonly:
             self.notify("The store is read-only.", severity="warning")
             return
         from dataclasses import replace
 
         from roomguard.screens.confirm import Confirm
 
-        today = self.rg.today()
+        today = self.host.today()
         if client.status is ClientStatus.CLOSED:
             changed = replace(client, status=ClientStatus.ACTIVE, closed_on=None)
             question, yes_label = f"Reopen {client.name}?", "Reopen"
@@ -357,7 +351,7 @@ class HomeScreen(Screen[None]):
             if not yes:
                 return
             try:
-                self.rg.store.save_client(changed)
+                self.host.store.save_client(changed)
             except StoreError as exc:
                 self.notify(str(exc), title=exc.title, severity="error", markup=False)
                 return
@@ -367,7 +361,7 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(Confirm(question, yes=yes_label, no="Cancel", detail=detail), answer)
 
     def action_retention(self) -> None:
-        if self.rg.store.readonly:
+        if self.host.store.readonly:
             self.notify("The store is read-only.", severity="warning")
             return
         from roomguard.screens.retention_form import RetentionForm
@@ -386,7 +380,7 @@ class HomeScreen(Screen[None]):
 
         def chosen(choice: str | None) -> None:
             if choice == "demo":
-                self.rg.load_demo()
+                self.host.load_demo()
             elif choice == "client":
                 self.action_new_client()
 

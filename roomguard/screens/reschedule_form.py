@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -23,12 +22,10 @@ from roomguard.core.cadence import review_due
 from roomguard.core.checkins import ReviewError, reschedule
 from roomguard.core.dates import EXAMPLES, describe_date
 from roomguard.core.models import Agreement, Client
+from roomguard.screens.host import UsesHost
 from roomguard.screens.review_form import DateReading, read_date
 from roomguard.store import StoreError
 from roomguard.widgets.literal import literal
-
-if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
 
 SCHEDULED = "scheduled review"
 
@@ -42,7 +39,7 @@ def not_in_past(today: date) -> Callable[[date], str | None]:
     return check
 
 
-class RescheduleForm(ModalScreen[date | None]):
+class RescheduleForm(UsesHost, ModalScreen[date | None]):
     CSS_PATH = "modal.tcss"
     DEFAULT_CSS = """
     RescheduleForm .preview { color: $text-muted; height: auto; }
@@ -116,7 +113,6 @@ class RescheduleForm(ModalScreen[date | None]):
     @on(Input.Submitted, "#next")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        rg: RoomguardApp = self.app  # type: ignore[assignment]
         self._tried = True
         reading = self.reading()
         self._show(self.query_one("#next", Input).value)
@@ -126,7 +122,7 @@ class RescheduleForm(ModalScreen[date | None]):
         updated = copy.deepcopy(self.agreement)
         try:
             reschedule(updated, reading.value, self.today)
-            rg.store.save_agreement(updated)
+            self.host.store.save_agreement(updated)
         except ReviewError as exc:
             self.query_one("#next-error", Label).update(str(exc))
             return

@@ -6,8 +6,6 @@ number of years, or None when cancelled.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,13 +20,11 @@ from roomguard.core.retention import (
     parse_retention_years,
     retention_years,
 )
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 
-if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
 
-
-class RetentionForm(ModalScreen[int | None]):
+class RetentionForm(UsesHost, ModalScreen[int | None]):
     CSS_PATH = "modal.tcss"
     AUTO_FOCUS = "#years"
     BINDINGS = [
@@ -36,12 +32,8 @@ class RetentionForm(ModalScreen[int | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    @property
-    def rg(self) -> RoomguardApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
-        self._current = retention_years(self.rg.store.setting(RETENTION_SETTING))
+        self._current = retention_years(self.host.store.setting(RETENTION_SETTING))
         with Vertical(classes="dialog"):
             yield Static("Retention period", classes="title")
             yield Static(
@@ -81,7 +73,7 @@ class RetentionForm(ModalScreen[int | None]):
             self.query_one("#years", Input).focus()
             return
         years = parse_retention_years(self.query_one("#years", Input).value)
-        store = self.rg.store
+        store = self.host.store
         if store.readonly:
             self.notify(
                 "The store is read-only, so the retention period cannot be changed here: "

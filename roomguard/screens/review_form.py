@@ -15,7 +15,6 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -36,11 +35,9 @@ from roomguard.core.checkins import (
 from roomguard.core.dates import EXAMPLES, DateInputError, describe_date, describe_parse
 from roomguard.core.dates import parse_date_input as parse_date
 from roomguard.core.models import Agreement, Client, Participant, Review, ReviewOutcome
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.widgets.literal import literal
-
-if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +72,7 @@ def party_label(participant: Participant) -> Text:
     return label
 
 
-class ReviewForm(ModalScreen[Review | None]):
+class ReviewForm(UsesHost, ModalScreen[Review | None]):
     CSS_PATH = "modal.tcss"
     DEFAULT_CSS = """
     ReviewForm .dialog { width: 80; }
@@ -240,7 +237,6 @@ class ReviewForm(ModalScreen[Review | None]):
     @on(Input.Submitted, "#next")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        rg: RoomguardApp = self.app  # type: ignore[assignment]
         self._tried = True
         for field in ("party", "participants", "next_review", "form"):
             self._set_error(field, "")
@@ -272,7 +268,7 @@ class ReviewForm(ModalScreen[Review | None]):
             self._focus_first(errors)
             return
         try:
-            rg.store.save_agreement(updated)
+            self.host.store.save_agreement(updated)
         except StoreError as exc:
             self.notify(str(exc), title=exc.title, severity="error", markup=False)
             return  # the form stays open with everything typed

@@ -7,7 +7,6 @@ state is itself backed up first) or quit and investigate.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,15 +16,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError, restore_without_opening
 from roomguard.store.backups import list_backups, verify
 from roomguard.widgets.literal import literal
 
-if TYPE_CHECKING:
-    from roomguard.app import RoomguardApp
 
-
-class StoreProblemScreen(Screen[None]):
+class StoreProblemScreen(UsesHost, Screen[None]):
     CSS_PATH = "modal.tcss"
     BINDINGS = [
         Binding("r", "restore", "Restore selected backup"),
@@ -84,10 +81,10 @@ class StoreProblemScreen(Screen[None]):
         except (StoreError, OSError) as exc:
             self.notify(str(exc), title="Restore failed", severity="error", markup=False)
             return
-        rg: RoomguardApp = self.app  # type: ignore[assignment]
-        rg.reopen_store()
-        if rg.store_problem is not None:
-            self.query_one("#problem", Static).update(literal(str(rg.store_problem), limit=None))
+        self.host.reopen_store()
+        problem = self.host.store_problem
+        if problem is not None:
+            self.query_one("#problem", Static).update(literal(str(problem), limit=None))
             self.notify("That backup did not open either; try an older one.", severity="error")
             return
         from roomguard.screens.home import HomeScreen
