@@ -179,7 +179,7 @@ class RoomguardApp(App[None]):
                 screen.reload()
 
     def action_help(self) -> None:
-        from roomguard.screens.help import HelpScreen
+        from roomguard.screens.dialogs.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

@@ -240,7 +240,7 @@ class CheckinsScreen(UsesHost, Screen[None]):
         agreement = self._fresh_agreement(client)
         if agreement is None:
             return
-        from roomguard.screens.review_form import ReviewForm
+        from roomguard.screens.dialogs.review_form import ReviewForm
 
         def reviewed(review: Review | None) -> None:
             if review is None:
@@ -264,7 +264,7 @@ class CheckinsScreen(UsesHost, Screen[None]):
         agreement = self._fresh_agreement(client)
         if agreement is None:
             return
-        from roomguard.screens.reschedule_form import RescheduleForm
+        from roomguard.screens.dialogs.reschedule_form import RescheduleForm
 
         def moved(new_date: date | None) -> None:
             if new_date is not None:

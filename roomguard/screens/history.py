@@ -447,7 +447,7 @@ class HistoryScreen(UsesHost, Screen[None]):
         if not self._clients:
             self.notify("No clients yet.", severity="warning")
             return
-        from roomguard.screens.client_picker import ClientPicker
+        from roomguard.screens.dialogs.client_picker import ClientPicker
 
         def chosen(client_id: str | None) -> None:
             if client_id:

@@ -233,7 +233,7 @@ class HomeScreen(UsesHost, Screen[None]):
         if not self._clients:
             self.notify("Create a client first (press n).", severity="warning")
             return
-        from roomguard.screens.client_picker import ClientPicker
+        from roomguard.screens.dialogs.client_picker import ClientPicker
 
         def chosen(client_id: str | None) -> None:
             if client_id:
@@ -267,7 +267,7 @@ class HomeScreen(UsesHost, Screen[None]):
         if self.host.store.readonly:
             self.notify("The store is read-only.", severity="warning")
             return
-        from roomguard.screens.client_form import ClientForm
+        from roomguard.screens.dialogs.client_form import ClientForm
 
         def created(client: Client | None) -> None:
             if client is not None:
@@ -291,7 +291,7 @@ class HomeScreen(UsesHost, Screen[None]):
         if client is None:
             self.notify("Highlight a client first.", severity="warning")
             return
-        from roomguard.screens.delete_client import DeleteClientScreen
+        from roomguard.screens.dialogs.delete_client import DeleteClientScreen
 
         self.app.push_screen(DeleteClientScreen(client), lambda _: self.reload())
 
@@ -364,7 +364,7 @@ class HomeScreen(UsesHost, Screen[None]):
         if self.host.store.readonly:
             self.notify("The store is read-only.", severity="warning")
             return
-        from roomguard.screens.retention_form import RetentionForm
+        from roomguard.screens.dialogs.retention_form import RetentionForm
 
         def saved(years: int | None) -> None:
             if years is None:
@@ -376,7 +376,7 @@ class HomeScreen(UsesHost, Screen[None]):
         self.app.push_screen(RetentionForm(), saved)
 
     def offer_onboarding(self) -> None:
-        from roomguard.screens.onboarding import Onboarding
+        from roomguard.screens.dialogs.onboarding import Onboarding
 
         def chosen(choice: str | None) -> None:
             if choice == "demo":

@@ -16,9 +16,9 @@ from roomguard.core.models import Agreement, Client, Participant, ReviewOutcome,
 from roomguard.demo import load_demo
 from roomguard.screens.checkins import CheckinsScreen
 from roomguard.screens.confirm import Confirm
+from roomguard.screens.dialogs.reschedule_form import RescheduleForm
+from roomguard.screens.dialogs.review_form import ReviewForm
 from roomguard.screens.home import HomeScreen
-from roomguard.screens.reschedule_form import RescheduleForm
-from roomguard.screens.review_form import ReviewForm
 from roomguard.store import Store
 from roomguard.widgets.record_table import RecordTable
 

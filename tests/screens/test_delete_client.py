@@ -20,9 +20,9 @@ from roomguard.core.dates import describe_date
 from roomguard.core.models import Agreement, Client, ClientStatus
 from roomguard.core.retention import RETENTION_SETTING, last_copy_gone
 from roomguard.screens.confirm import Confirm
-from roomguard.screens.delete_client import DeleteClientScreen, export_path, safe_name
+from roomguard.screens.dialogs.delete_client import DeleteClientScreen, export_path, safe_name
+from roomguard.screens.dialogs.retention_form import RetentionForm
 from roomguard.screens.home import HomeScreen
-from roomguard.screens.retention_form import RetentionForm
 from roomguard.store import Store
 from roomguard.store.backups import KEEP_DAYS, list_backups
 from roomguard.widgets.record_table import RecordTable

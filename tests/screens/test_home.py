@@ -9,9 +9,9 @@ from textual.widgets import Static
 
 from roomguard.app import RoomguardApp
 from roomguard.core.models import Client
-from roomguard.screens.client_form import ClientForm
+from roomguard.screens.dialogs.client_form import ClientForm
+from roomguard.screens.dialogs.onboarding import Onboarding
 from roomguard.screens.home import HomeScreen
-from roomguard.screens.onboarding import Onboarding
 from roomguard.store import Store
 from roomguard.widgets.due_summary import DueSummary
 from roomguard.widgets.record_table import RecordTable

@@ -16,7 +16,7 @@ from roomguard.store import StoreError
 
 
 class ClientForm(UsesHost, ModalScreen[Client | None]):
-    CSS_PATH = "modal.tcss"
+    CSS_PATH = "../modal.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),

@@ -24,7 +24,7 @@ def _rows(table: Table, target: object) -> None:
 
 
 class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "modal.tcss"
+    CSS_PATH = "../modal.tcss"
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     def __init__(self, under: Screen[object]) -> None:

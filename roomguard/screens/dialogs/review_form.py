@@ -73,7 +73,7 @@ def party_label(participant: Participant) -> Text:
 
 
 class ReviewForm(UsesHost, ModalScreen[Review | None]):
-    CSS_PATH = "modal.tcss"
+    CSS_PATH = "../modal.tcss"
     DEFAULT_CSS = """
     ReviewForm .dialog { width: 80; }
     ReviewForm #notes { height: 4; }

@@ -21,7 +21,7 @@ WELCOME = (
 class Onboarding(ModalScreen[str | None]):
     """Returns "client", "demo" or None (later)."""
 
-    CSS_PATH = "modal.tcss"
+    CSS_PATH = "../modal.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Later"),
         Binding("n", "choose('client')", "First client"),

@@ -25,7 +25,7 @@ from roomguard.store import StoreError
 
 
 class RetentionForm(UsesHost, ModalScreen[int | None]):
-    CSS_PATH = "modal.tcss"
+    CSS_PATH = "../modal.tcss"
     AUTO_FOCUS = "#years"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),

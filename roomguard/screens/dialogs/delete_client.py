@@ -109,7 +109,7 @@ def deletion_message(name: str, result: DeletionResult) -> str:
 class DeleteClientScreen(UsesHost, ModalScreen[bool]):
     """Dismisses with True once the client is deleted, False when cancelled."""
 
-    CSS_PATH = ["modal.tcss", "delete_client.tcss"]
+    CSS_PATH = ["../modal.tcss", "delete_client.tcss"]
     AUTO_FOCUS = "#confirm-name"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

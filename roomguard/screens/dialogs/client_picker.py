@@ -15,7 +15,7 @@ from roomguard.widgets.literal import literal
 
 
 class ClientPicker(ModalScreen[str | None]):
-    CSS_PATH = "modal.tcss"
+    CSS_PATH = "../modal.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, clients: list[Client], title: str = "Which client?") -> None:

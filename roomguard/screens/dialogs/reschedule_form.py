@@ -22,8 +22,8 @@ from roomguard.core.cadence import review_due
 from roomguard.core.checkins import ReviewError, reschedule
 from roomguard.core.dates import EXAMPLES, describe_date
 from roomguard.core.models import Agreement, Client
+from roomguard.screens.dialogs.review_form import DateReading, read_date
 from roomguard.screens.host import UsesHost
-from roomguard.screens.review_form import DateReading, read_date
 from roomguard.store import StoreError
 from roomguard.widgets.literal import literal
 
@@ -40,7 +40,7 @@ def not_in_past(today: date) -> Callable[[date], str | None]:
 
 
 class RescheduleForm(UsesHost, ModalScreen[date | None]):
-    CSS_PATH = "modal.tcss"
+    CSS_PATH = "../modal.tcss"
     DEFAULT_CSS = """
     RescheduleForm .preview { color: $text-muted; height: auto; }
     RescheduleForm .hint { color: $text-muted; height: auto; }
