@@ -1,6 +1,7 @@
 """``roomguard check TRANSCRIPT --client NAME``: audit a finished transcript against an agreement.
 
-Exit status: 0 no alerts, 1 alerts found, 2 an error (unknown client or person, unreadable file).
+Exit status: 0 no alerts, 1 alerts found, 2 an error (unknown client or person, unreadable file,
+input that is not a transcript: see :mod:`roomguard.transcript_reader`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from typing import Any
 from roomguard.cli import exit_codes
 from roomguard.cli.common import CommandError, guarded, opened_store
 from roomguard.core.text import printable
+from roomguard.transcript_reader import MAX_LINE_BYTES, MAX_TRANSCRIPT_BYTES
+
+_LIMITS = (
+    "The transcript is read as it streams, in bounded memory, and refused with status 2 when "
+    "it cannot be one: a device (to read standard input, give -), a NUL byte (a binary file; "
+    f"UTF-16 text must be saved as UTF-8), a line of more than {MAX_LINE_BYTES // 2**20} MB "
+    f"without a break, or more than {MAX_TRANSCRIPT_BYTES // 2**20} MB in all."
+)
 
 
 def register(subparsers: Any) -> None:
@@ -24,6 +33,7 @@ def register(subparsers: Any) -> None:
             "Replay a transcript (plain 'Name: text', WebVTT or SubRip) against the client's "
             "stored agreement and print every alert. Exit 0: no alerts; 1: alerts; 2: error."
         ),
+        epilog=_LIMITS,
     )
     parser.add_argument("transcript", metavar="TRANSCRIPT", help="transcript file, or - for stdin")
     parser.add_argument("--client", required=True, metavar="NAME", help="client name or prefix")
@@ -43,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from roomguard.core.audit import audit_transcript
     from roomguard.core.session import Guard
     from roomguard.core.transcript import TranscriptFormat
-    from roomguard.follow import read_whole
+    from roomguard.transcript_reader import NotATranscript, read_utterances
 
     with opened_store(args, readonly=True) as store:
         client = store.find_client(args.client)
@@ -60,8 +70,13 @@ def run(args: argparse.Namespace) -> int:
                                f"(parties: {known})")
         present.append(person.id)
     fmt = TranscriptFormat(args.transcript_format) if args.transcript_format else None
-    utterances = read_whole(args.transcript, fmt)
-    result = audit_transcript(agreement, utterances, present, datetime.now().replace(microsecond=0))
+    utterances = read_utterances(args.transcript, fmt)
+    try:
+        result = audit_transcript(
+            agreement, utterances, present, datetime.now().replace(microsecond=0)
+        )
+    except NotATranscript as exc:
+        raise CommandError(str(exc)) from exc
     if args.format == "json":
         json.dump(
             {

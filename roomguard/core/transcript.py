@@ -337,16 +337,34 @@ def _is_skipped_vtt_block(first_line: str) -> bool:
     return False
 
 
+# A caption block is held until the blank line that ends it. A file that never has one (a
+# caption file written without blank lines, or a hostile one) must not be held whole: past
+# these sizes the block is cut before its last cue, which gives the same utterances as holding
+# it, or, with no cue to cut before, ended there (its rest is then reported as text of its own).
+MAX_BLOCK_LINES = 2_000
+MAX_BLOCK_CHARS = 4 * 1024 * 1024
+
+
 class TranscriptParser:
     """Turns a growing transcript into utterances, one chunk of text at a time.
 
     ``fmt=None`` sniffs the format from the first complete non-blank line(s). Complete lines
     are counted from 1; a CRLF or a lone CR ends a line like LF does, and a BOM at the very
-    start is dropped.
+    start is dropped. What it holds between chunks is bounded: the unfinished last line (the
+    caller bounds that: see :mod:`roomguard.transcript_reader`) and one caption block of at
+    most *max_block_lines* lines or *max_block_chars* characters.
     """
 
-    def __init__(self, fmt: TranscriptFormat | None = None) -> None:
+    def __init__(
+        self,
+        fmt: TranscriptFormat | None = None,
+        *,
+        max_block_lines: int = MAX_BLOCK_LINES,
+        max_block_chars: int = MAX_BLOCK_CHARS,
+    ) -> None:
         self._fixed_fmt = fmt
+        self._max_block_lines = max(max_block_lines, 2)
+        self._max_block_chars = max_block_chars
         self.reset()
 
     @property
@@ -362,6 +380,7 @@ class TranscriptParser:
         self._line_no = 0
         self._undecided: list[tuple[int, str]] = []  # lines held back until the format is known
         self._block: list[tuple[int, str]] = []
+        self._block_chars = 0
         self._first_block = True
         self._last_cue_time = ""
 
@@ -429,16 +448,44 @@ class TranscriptParser:
                     out.append(utterance)
             return out
         block = self._block
+        max_lines, max_chars = self._max_block_lines, self._max_block_chars
         for line_no, line in numbered:
             if line and not line.isspace():
                 block.append((line_no, line))
+                self._block_chars += len(line)
+                if len(block) >= max_lines or self._block_chars >= max_chars:
+                    out.extend(self._close_long_block())
+                    block = self._block
             elif block:
                 out.extend(self._close_block())
                 block = self._block
         return out
 
+    def _close_long_block(self) -> list[Utterance]:
+        """A block too long to keep holding: close what comes before its last cue.
+
+        The cut falls just before the last timing line, or before its cue number, exactly where
+        :meth:`_cues_in` would end the cue before it, so the utterances are the ones a blank
+        line there would have given. With no cue to cut before, the whole block ends here.
+        """
+        block = self._block
+        cut = 0
+        for i in range(len(block) - 1, 0, -1):
+            line = block[i][1]
+            if "-->" in line and _timing_start(line) is not None:
+                cut = i - 1 if block[i - 1][1].strip().isdecimal() else i
+                break
+        if cut <= 0:
+            return self._close_block()
+        self._block, rest = block[:cut], block[cut:]
+        out = self._close_block()
+        self._block = rest
+        self._block_chars = sum(len(line) for _, line in rest)
+        return out
+
     def _close_block(self) -> list[Utterance]:
         block, self._block = self._block, []
+        self._block_chars = 0
         if not block:
             return []
         fmt = self._fmt or TranscriptFormat.PLAIN

@@ -127,3 +127,39 @@ def test_hostile_line_printed_without_escapes(store: Path, tmp_path: Path,
           "--present", "Grace"])
     out = capsys.readouterr().out
     assert "[bold]divorce[/]" in out and "\x1b" not in out and "\x07" not in out
+
+
+class TestNotATranscript:
+    """Input that is not a transcript is refused at once, naming the file: exit 2, no traceback."""
+
+    def test_a_file_with_nul_bytes(self, store: Path, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+        path = write(tmp_path, "t.txt", b"Noah: the divorce\n" + b"\0" * 4096)
+        assert main(["--db", str(store), "check", str(path), "--client", "Noah"]) == 2
+        err = capsys.readouterr().err
+        assert f"roomguard: error: {path} is not a text transcript: it holds a NUL byte" in err
+
+    def test_a_file_without_line_breaks(self, store: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+        from roomguard.transcript_reader import MAX_LINE_BYTES
+
+        path = write(tmp_path, "t.txt", b"Noah: " + b"divorce " * (MAX_LINE_BYTES // 8 + 1))
+        assert main(["--db", str(store), "check", str(path), "--client", "Noah"]) == 2
+        assert f"{path} is not a text transcript: a line of more than 1 MB" in capsys.readouterr().err
+
+    def test_a_device(self, store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        assert main(["--db", str(store), "check", "/dev/zero", "--client", "Noah"]) == 2
+        assert "/dev/zero is a device, not a transcript file" in capsys.readouterr().err
+
+    def test_nul_bytes_on_standard_input(self, store: Path) -> None:
+        out = subprocess.run([str(SCRIPT), "--db", str(store), "check", "-", "--client", "Noah"],
+                             input=b"\0" * 100_000, capture_output=True, timeout=60)
+        assert out.returncode == 2
+        assert out.stderr.decode() == ("roomguard: error: standard input is not a text transcript:"
+                                       " it holds a NUL byte at byte 0 (a binary file?)\n")
+
+    def test_the_limits_are_in_the_help(self, capsys: pytest.CaptureFixture[str]) -> None:
+        with pytest.raises(SystemExit):
+            main(["check", "--help"])
+        help_text = " ".join(capsys.readouterr().out.split())
+        assert "NUL byte" in help_text and "1 MB" in help_text and "512 MB" in help_text
