@@ -24,7 +24,6 @@ async def _measure(store: Path, transcript: Path, typed_n: int, heard_n: int) ->
 
     from roomguard.app import RoomguardApp
     from roomguard.core.events import AckAction
-    from roomguard.screens.acknowledge_form import Acknowledgement
     from roomguard.store import Store
     from roomguard.widgets.alert_banner import AlertBanner
 
@@ -67,7 +66,7 @@ async def _measure(store: Path, transcript: Path, typed_n: int, heard_n: int) ->
 
         def acknowledge_all() -> None:
             for alert in screen.state.unacknowledged():
-                screen.acknowledge(alert, Acknowledgement(AckAction.PAUSED))
+                screen.show(screen.live.acknowledge(alert.id, AckAction.PAUSED))
 
         for i in range(typed_n):
             acknowledge_all()

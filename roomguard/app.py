@@ -115,7 +115,7 @@ class RoomguardApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
-        from roomguard.quiet_gc import release_after_startup
+        from roomguard.live.quiet_gc import release_after_startup
 
         # First in the queue: the collector is back on before a session (or anything) starts.
         self.call_after_refresh(release_after_startup)
@@ -195,7 +195,7 @@ class RoomguardApp(App[None]):
         self.open_session(client)
 
     def open_session(self, client: Client) -> None:
-        from roomguard.screens.session import SessionScreen
+        from roomguard.screens.session.screen import SessionScreen
 
         self.push_screen(SessionScreen(client.id, follow=self.follow))
         self.follow = None

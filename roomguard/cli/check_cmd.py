@@ -50,9 +50,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from roomguard.core.audit import audit_transcript
     from roomguard.core.session import Guard
     from roomguard.core.transcript import TranscriptFormat
+    from roomguard.live.audit import audit_transcript
     from roomguard.transcript_reader import NotATranscript, read_utterances
 
     with opened_store(args, readonly=True) as store:
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     utterances = read_utterances(args.transcript, fmt)
     try:
         result = audit_transcript(
-            agreement, utterances, present, datetime.now().replace(microsecond=0)
+            agreement, utterances, present, datetime.now().replace(microsecond=0), client
         )
     except NotATranscript as exc:
         raise CommandError(str(exc)) from exc

@@ -93,9 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_tui(path: Path, *, demo: bool = False, session_client: str | None = None,
             follow: Path | None = None) -> int:
-    from roomguard.quiet_gc import hold_for_startup, release_after_startup
+    from roomguard.live.quiet_gc import hold_for_startup, release_after_startup
 
-    hold_for_startup()  # until the first frame (the app releases it then): see quiet_gc.py
+    hold_for_startup()  # until the first frame (the app releases it then): see live/quiet_gc.py
     try:
         from roomguard.app import RoomguardApp
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from roomguard.core.models import Agreement, ConsentRecord, Participant, Role, Terms
+from roomguard.core.models import Agreement, ConsentRecord, Participant, Role, Terms, Todo
 
 DEFAULT_SOON_DAYS = 30
 
@@ -221,3 +221,32 @@ def amend_terms(agreement: Agreement, new_terms: Terms, now: datetime) -> bool:
     agreement.history.append(current)
     agreement.terms = installed
     return True
+
+
+def verbal_consent_todos(
+    agreement: Agreement,
+    people: Iterable[Participant],
+    topic_name: str,
+    now: datetime,
+    session_id: str | None,
+) -> list[Todo]:
+    """What the coach owes after *people* consented aloud, in a session, to hear *topic_name*.
+
+    A verbal "yes" clears them for the rest of that session only; good practice wants it in
+    writing. A party on the agreement owes a written consent; a guest must first be added to
+    the agreement. Each to-do says when the verbal consent was given, so it can be traced to
+    the session.
+    """
+    when = f"{now:%Y-%m-%d %H:%M}"
+    todos: list[Todo] = []
+    for person in people:
+        on_agreement = agreement.participant(person.id) is not None
+        if on_agreement:
+            text = (f"Record written consent from {person.name} for {topic_name} "
+                    f"(given verbally in the session of {when})")
+        else:
+            text = (f"Add {person.name} (a guest) to the agreement and record their written "
+                    f"consent for {topic_name} (given verbally in the session of {when})")
+        todos.append(Todo(text, now, participant_id=person.id if on_agreement else None,
+                          session_id=session_id))
+    return todos

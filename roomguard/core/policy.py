@@ -17,13 +17,14 @@ not know, never does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from roomguard.core.consent import ConsentState, consent_state
 from roomguard.core.models import Agreement, Participant, Role
+from roomguard.core.text import fold
 
 
 class Trigger(StrEnum):
@@ -148,3 +149,52 @@ def evaluate(
                 PolicyDecision(topic_id, topic_name(agreement, topic_id), uncleared, trigger)
             )
     return decisions
+
+
+@dataclass(frozen=True, slots=True)
+class PersonClearance:
+    """One person's standing in a session, topic by topic (ids, in the agreement's order).
+
+    *uncleared*: private topics they may not hear. *verbal*: topics they may hear only because
+    they consented aloud in this session; their written consent is still owed.
+    """
+
+    uncleared: tuple[str, ...]
+    verbal: tuple[str, ...]
+
+
+def person_clearance(
+    agreement: Agreement,
+    person: Participant,
+    today: date,
+    verbally_cleared: Callable[[str], Iterable[str]],
+) -> PersonClearance:
+    """Every private topic of the current terms judged for *person* on *today*.
+
+    *verbally_cleared(topic_id)* names who consented aloud to that topic in this session; the
+    session's state knows that, the agreement does not.
+    """
+    uncleared: list[str] = []
+    verbal: list[str] = []
+    for topic in agreement.terms.topics:
+        if not is_private_topic(agreement, topic.id):
+            continue
+        if clearance(agreement, person, topic.id, today) is None:
+            continue
+        if person.id in verbally_cleared(topic.id):
+            verbal.append(topic.id)
+        else:
+            uncleared.append(topic.id)
+    return PersonClearance(tuple(uncleared), tuple(verbal))
+
+
+def mute_phrase(agreement: Agreement, phrase: str) -> bool:
+    """Stop *phrase* warning for this client (a false alarm the coach chose to silence).
+
+    Compared folded, so "Therapy" and "therapy" are one phrase. Returns whether the agreement
+    changed (False when the phrase was already muted, or is blank).
+    """
+    if not phrase.strip() or fold(phrase) in {fold(p) for p in agreement.muted_phrases}:
+        return False
+    agreement.muted_phrases.append(phrase)
+    return True

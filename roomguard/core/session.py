@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from roomguard.core.events import (
@@ -43,7 +43,13 @@ from roomguard.core.events import (
     TopicSource,
 )
 from roomguard.core.models import Agreement, Participant, Role
-from roomguard.core.policy import PolicyDecision, Trigger, evaluate
+from roomguard.core.policy import (
+    PersonClearance,
+    PolicyDecision,
+    Trigger,
+    evaluate,
+    person_clearance,
+)
 from roomguard.core.text import fold
 
 RECENT_WINDOW = timedelta(minutes=5)
@@ -65,6 +71,28 @@ def parse_note(text: str) -> tuple[str, bool]:
         return body, bool(body)
     return text, False
 
+
+@dataclass(frozen=True, slots=True)
+class NoteVerdict:
+    """How a typed note is kept.
+
+    A note is private when it mentions a private topic or while the coach has marked one as
+    under discussion (what is said then is about it, whatever the words). A note tagged
+    ``share:`` is an action item the assistant may see, unless it is private: then it is kept
+    as a private note and *share_refused* says so, so the coach is told, never silently.
+    """
+
+    text: str
+    private: bool
+    shareable: bool
+    share_refused: bool
+
+
+def judge_note(text: str, tagged_shareable: bool, *, mentions_topic: bool,
+               topic_marked: bool) -> NoteVerdict:
+    private = mentions_topic or topic_marked
+    return NoteVerdict(text, private, tagged_shareable and not private,
+                       tagged_shareable and private)
 
 
 class TopicHit(Protocol):
@@ -307,6 +335,32 @@ class Guard:
 
     def present_people(self) -> list[Participant]:
         return [self.person(pid) for pid in self.state.present]
+
+    def clearance_of(self, participant_id: str, today: date) -> PersonClearance:
+        """Which private topics this party or guest may not hear, and which they may only by
+        verbal consent given in this session."""
+        return person_clearance(self.agreement, self.person(participant_id), today,
+                                self.state.verbally_cleared)
+
+    def uncleared_present(self, today: date) -> list[Participant]:
+        """Everyone in the room not cleared for at least one private topic."""
+        return [
+            person for person in self.present_people()
+            if self.clearance_of(person.id, today).uncleared
+        ]
+
+    def go_discreet_if_uncleared(self, now: datetime) -> tuple[list[Event], list[Participant]]:
+        """Automatic discreet mode: on as soon as someone present may not hear a private topic.
+
+        Returns the events (none when discreet mode is already on, the session is over, or
+        everyone present is cleared) and the people who made it necessary.
+        """
+        if self.state.discreet or self.state.ended or self.state.started_at is None:
+            return [], []
+        people = self.uncleared_present(now.date())
+        if not people:
+            return [], []
+        return self.set_discreet(True, now), people
 
     def _topic_order(self, topic_ids: Iterable[str]) -> list[str]:
         rank = {t.id: i for i, t in enumerate(self.agreement.terms.topics)}
@@ -668,6 +722,7 @@ __all__ = [
     "AlertOutcome",
     "AlreadyAcknowledged",
     "Guard",
+    "NoteVerdict",
     "PersonPresence",
     "PresenceInterval",
     "PresenceMark",
@@ -680,6 +735,7 @@ __all__ = [
     "UnknownParticipant",
     "UnknownTopic",
     "fold",
+    "judge_note",
     "replay",
     "summarise",
 ]

@@ -1,7 +1,7 @@
 """Reading a transcript as it grows: plain ``Name: text`` lines, WebVTT captions or SRT subtitles.
 
 The parser is pure and incremental. :class:`TranscriptParser` is fed text chunks as the file
-grows (by :mod:`roomguard.follow`, or all at once by :func:`parse_text`) and hands back each
+grows (by :mod:`roomguard.live.follow`, or all at once by :func:`parse_text`) and hands back each
 :class:`Utterance` once it is complete: a plain line once its line break arrives, a cue once the
 blank line after it arrives (or at :meth:`TranscriptParser.finish`). Where a chunk ends never
 changes the result: feeding a text in any number of pieces gives the same utterances as feeding

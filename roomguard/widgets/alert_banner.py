@@ -10,8 +10,6 @@ oldest alert, the one the coach handles first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from rich.text import Text
 from textual import events
@@ -19,17 +17,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from roomguard.live.view import AlertView
 from roomguard.widgets.literal import literal
 
 SHOWN = 3  # alerts listed, one line each; the rest are counted
-
-
-@dataclass(frozen=True, slots=True)
-class AlertView:
-    alert_id: str
-    at: datetime
-    text: str  # full wording: topic, phrase, who is not cleared and why
-    masked: str  # discreet wording: no topic name, phrase or reason
 
 
 class AlertBanner(Widget):

@@ -10,7 +10,6 @@ someone is not cleared for are replaced by a count, because the screen may be sh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,26 +17,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from roomguard.live.view import RosterEntry
 from roomguard.widgets.literal import literal
 
 NUMBERED = 9  # keys 1-9
-
-
-@dataclass(frozen=True, slots=True)
-class RosterEntry:
-    """One person as the roster shows them."""
-
-    participant_id: str
-    name: str
-    role: str  # e.g. "client", "supporter/guardian", "guest"
-    present: bool
-    inferred: bool = False  # present because they were heard speaking in the transcript
-    uncleared_for: tuple[str, ...] = ()  # names of the private topics they may not hear
-    verbally_cleared: tuple[str, ...] = ()  # topic names cleared by verbal consent this session
-
-    @property
-    def cleared(self) -> bool:
-        return not self.uncleared_for
 
 
 class RosterRow(Static):

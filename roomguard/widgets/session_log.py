@@ -7,38 +7,15 @@ discreet mode on or off redraws the whole log, so nothing private stays on a sha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
-
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import RichLog
 
+from roomguard.live.view import LogEntry, LogKind
 from roomguard.widgets.literal import literal
 
 KEEP = 500  # entries kept for redrawing
 SHOWN_CHARS = 2000  # of one line's text; a longer line (a pasted megabyte) is cut short
-
-
-class LogKind(StrEnum):
-    NOTE = "note"
-    TRANSCRIPT = "heard"
-    EVENT = "event"  # presence, marks, discreet mode, session start/end
-    ALERT = "alert"
-    ACK = "ack"
-
-
-@dataclass(frozen=True, slots=True)
-class LogEntry:
-    at: datetime
-    kind: LogKind
-    text: str
-    speaker: str = ""
-    cue_time: str = ""
-    spans: tuple[tuple[int, int], ...] = ()  # detected phrases, offsets into text
-    private: bool = False  # hide in discreet mode
-    masked: str = ""  # what discreet mode shows instead (default: a placeholder)
 
 
 _KIND_STYLE = {

@@ -8,8 +8,6 @@ In discreet mode each topic shows as "Private topic N" instead of its name.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from rich.text import Text
 from textual import on
@@ -17,17 +15,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from roomguard.live.view import TopicEntry
 from roomguard.widgets.literal import literal
-
-
-@dataclass(frozen=True, slots=True)
-class TopicEntry:
-    topic_id: str
-    name: str
-    masked_name: str  # what discreet mode shows instead, e.g. "Private topic 2"
-    marked: bool  # the coach marked it as under discussion
-    last_seen: datetime | None  # last time a line mentioned it (None: not this session)
-    recent: bool  # still counts as under discussion (mentioned within the recent window)
 
 
 class SessionTopics(OptionList):

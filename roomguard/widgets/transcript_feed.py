@@ -1,6 +1,6 @@
 """Follows a transcript file and says, on one line, what the follower is doing.
 
-Toolong's shape: a small widget owns its watcher. :class:`~roomguard.follow.TranscriptFollower`
+Toolong's shape: a small widget owns its watcher. :class:`~roomguard.live.follow.TranscriptFollower`
 polls the file in a ``@work(thread=True)`` worker; what it hears comes back as
 :class:`TranscriptFeed.Heard` messages, which bubble to the screen, and the screen decides what
 they mean. The widget reads the transcript file only, never the store.
@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from roomguard.core.transcript import Utterance
-from roomguard.follow import TranscriptFollower
+from roomguard.live.follow import TranscriptFollower
 from roomguard.widgets.literal import literal
 
 POLL_SECONDS = 0.02  # a transcribed line reaches the screen within this, plus parsing

@@ -35,13 +35,13 @@ from roomguard.core.events import (
 )
 from roomguard.core.models import Agreement, Role
 from roomguard.core.session import Guard
-from roomguard.screens import session as session_module
 from roomguard.screens.agreement_forms.party_form import PartyForm
 from roomguard.screens.agreement_forms.topic_form import TopicForm
 from roomguard.screens.agreements import AgreementsScreen
 from roomguard.screens.home import HomeScreen
-from roomguard.screens.session import SessionScreen
-from roomguard.screens.session_briefing import SessionBriefing
+from roomguard.screens.session import screen as session_module
+from roomguard.screens.session.briefing import SessionBriefing
+from roomguard.screens.session.screen import SessionScreen
 from roomguard.store import Store
 from roomguard.store import atomic as atomic_module
 from roomguard.store import journal as journal_module

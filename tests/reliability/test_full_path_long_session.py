@@ -1,14 +1,14 @@
 """An 8-hour session through the whole decision path, not just the store.
 
 Every transcript line goes through what the live session and ``roomguard check`` use:
-:func:`~roomguard.core.audit.observe_utterance` (speaker resolution, guests, the
+:func:`~roomguard.core.observe.observe` (speaker resolution, guests, the
 :class:`~roomguard.core.detection.Detector`, the :class:`~roomguard.core.session.Guard` and the
 policy), and every event it returns is recorded with ``store.append_event`` (one fsync each),
 as the session screen does. The coach toggles people in and out by key, acknowledges each
 alert a few lines later, and the session's index entry is updated on every alert and
 acknowledgement. (``tests/reliability/test_long_session.py`` covers the store on its own.)
 
-Per line it times *decide* (``observe_utterance``) and *decide + record* (until the last event
+Per line it times *decide* (``observe``) and *decide + record* (until the last event
 is on disk); lines that raise an alert give the alert latency. The full run (``--run-slow``,
 printed by ``make reliability``) is 100,000 lines and 1,000 toggles over 8 simulated hours and
 checks that memory grows by less than 20 MB and that nothing slows down: the p99 of the last
@@ -31,7 +31,6 @@ from pathlib import Path
 import psutil
 import pytest
 
-from roomguard.core.audit import observe_utterance
 from roomguard.core.detection import Detector
 from roomguard.core.events import (
     AckAction,
@@ -54,6 +53,7 @@ from roomguard.core.models import (
     Role,
     Terms,
 )
+from roomguard.core.observe import Line, observe
 from roomguard.core.session import Guard, fold, replay
 from roomguard.core.transcript import Utterance
 from roomguard.store import Store
@@ -118,8 +118,8 @@ def utterance(rng: random.Random, number: int) -> Utterance:
 @dataclass
 class Run:
     lines: int
-    decide_ms: array = field(init=False)  # per line: observe_utterance
-    line_ms: array = field(init=False)  # per line: observe_utterance + every append
+    decide_ms: array = field(init=False)  # per line: observe
+    line_ms: array = field(init=False)  # per line: observe + every append
     alert_lines: array = field(default_factory=lambda: array("l"))
     alert_ms: array = field(default_factory=lambda: array("d"))
     produced: list[Event] = field(default_factory=list)
@@ -192,7 +192,7 @@ def simulate(store: Store, lines: int, toggles: int, seed: str, keep: bool,
         # A transcript line, judged and recorded.
         heard = utterance(rng, i)
         t0 = time.perf_counter()
-        events = observe_utterance(guard, detector, heard, now).events
+        events = observe(guard, detector, Line.heard(heard), now).events
         t1 = time.perf_counter()
         record_events(events)
         t2 = time.perf_counter()
@@ -306,7 +306,7 @@ def test_eight_hour_full_path_session_stays_flat(tmp_path: Path, record_property
     alert_first, alert_last = _alerts_in(run, True), _alerts_in(run, False)
     growth = run.rss_end - run.rss_start
     line = (
-        f"8-hour session, full path (detector + guard + observe_utterance + append_event): "
+        f"8-hour session, full path (detector + guard + observe + append_event): "
         f"{run.lines:,} lines, {run.toggles:,} toggles, {run.appends:,} events appended "
         f"({run.detections:,} detections, {run.alerts:,} alerts, {run.acks:,} acknowledged, "
         f"{run.guests} guests) in {run.seconds:.1f} s; "

@@ -58,8 +58,8 @@ from roomguard.core.text import printable
 from roomguard.demo import load_demo
 from roomguard.screens.checkins import CheckinsScreen
 from roomguard.screens.home import HomeScreen
-from roomguard.screens.session import SessionScreen
-from roomguard.screens.session_briefing import SessionBriefing
+from roomguard.screens.session.briefing import SessionBriefing
+from roomguard.screens.session.screen import SessionScreen
 from roomguard.screens.store_problem import StoreProblemScreen
 from roomguard.store import Store
 from roomguard.widgets.alert_banner import AlertBanner

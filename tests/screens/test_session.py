@@ -31,14 +31,15 @@ from roomguard.core.events import (
     TopicMarked,
 )
 from roomguard.core.models import Agreement, Client
-from roomguard.screens.acknowledge_form import AcknowledgeForm
 from roomguard.screens.confirm import Confirm
-from roomguard.screens.follow_form import FollowForm, check_transcript_path
-from roomguard.screens.guest_form import GuestForm
 from roomguard.screens.home import HomeScreen
-from roomguard.screens.session import LeaveSession, SessionScreen
-from roomguard.screens.session_briefing import SessionBriefing, briefing_for
-from roomguard.screens.session_summary import SessionSummaryScreen, summary_text
+from roomguard.screens.session.acknowledge_form import AcknowledgeForm
+from roomguard.screens.session.briefing import SessionBriefing, briefing_for
+from roomguard.screens.session.follow_form import FollowForm, check_transcript_path
+from roomguard.screens.session.guest_form import GuestForm
+from roomguard.screens.session.leave import LeaveSession
+from roomguard.screens.session.screen import SessionScreen
+from roomguard.screens.session.summary import SessionSummaryScreen, summary_text
 from roomguard.store import Store
 from roomguard.store.errors import WriteFailed
 from roomguard.widgets.alert_banner import AlertBanner

@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from roomguard import quiet_gc
-from roomguard.quiet_gc import QuietCollector
+from roomguard.live import quiet_gc
+from roomguard.live.quiet_gc import QuietCollector
 
 
 @pytest.fixture(autouse=True)
@@ -39,9 +39,9 @@ def test_give_back_keeps_a_disabled_collector_disabled() -> None:
 
 def test_tick_collects_only_when_quiet_or_overdue(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [1000.0]
-    monkeypatch.setattr("roomguard.quiet_gc.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("roomguard.live.quiet_gc.time.monotonic", lambda: clock[0])
     collected: list[float] = []
-    monkeypatch.setattr("roomguard.quiet_gc.gc.collect", lambda: collected.append(clock[0]))
+    monkeypatch.setattr("roomguard.live.quiet_gc.gc.collect", lambda: collected.append(clock[0]))
     collector = QuietCollector(quiet=1.0, every=10.0, at_most=60.0)
     collector.take_over()  # collects once at the start
     collected.clear()

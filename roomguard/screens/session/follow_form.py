@@ -55,7 +55,7 @@ def check_transcript_path(text: str) -> tuple[Path | None, str, str]:
 class FollowForm(ModalScreen[FollowChoice]):
     """Returns the path to follow, :data:`STOP` to stop following, or None when cancelled."""
 
-    CSS_PATH = ["modal.tcss", "session.tcss"]
+    CSS_PATH = ["../modal.tcss", "session.tcss"]
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, current: Path | None = None) -> None:

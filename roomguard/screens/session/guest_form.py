@@ -25,7 +25,7 @@ def guest_name_error(name: str) -> str:
 class GuestForm(ModalScreen[str | None]):
     """Returns the guest's name (whitespace tidied), or None when cancelled."""
 
-    CSS_PATH = ["modal.tcss", "session.tcss"]
+    CSS_PATH = ["../modal.tcss", "session.tcss"]
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from roomguard.core.transcript import TranscriptFormat, Utterance
-from roomguard.follow import STATUS_REPLACED, STATUS_TRUNCATED, TranscriptFollower, read_whole
+from roomguard.live.follow import STATUS_REPLACED, STATUS_TRUNCATED, TranscriptFollower, read_whole
 from tests.transcripts.generate import long_webvtt
 
-SAMPLES = Path(__file__).parent / "transcripts"
+SAMPLES = Path(__file__).parent.parent / "transcripts"
 TIMEOUT = 3.0
 
 

@@ -23,8 +23,7 @@ from roomguard.core.events import (
 from roomguard.core.models import Agreement
 from roomguard.core.policy import is_private_topic
 from roomguard.core.session import Guard
-from roomguard.widgets.alert_banner import AlertView
-from roomguard.widgets.session_log import LogEntry, LogKind
+from roomguard.live.view import AlertView, LogEntry, LogKind
 
 
 def topic_masks(agreement: Agreement) -> dict[str, str]:

@@ -103,7 +103,7 @@ def summary_text(
 
 
 class SessionSummaryScreen(ModalScreen[SummaryChoice]):
-    CSS_PATH = ["modal.tcss", "session.tcss"]
+    CSS_PATH = ["../modal.tcss", "session.tcss"]
     BINDINGS = [
         Binding("escape,enter,c", "close", "Close"),
         Binding("a", "acknowledge", "Acknowledge unhandled"),

@@ -5,13 +5,12 @@ from __future__ import annotations
 import errno
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from roomguard.core.events import Event, NoteAdded
+from roomguard.core.events import AlertRaised, Event, NoteAdded
 from roomguard.core.models import Agreement, Participant, Role, SessionRecord
-from roomguard.screens.session_writer import SessionWriter
+from roomguard.live.writer import SessionWriter
 from roomguard.store import WriteFailed
 
 AT = datetime(2026, 11, 25, 10, 0)
@@ -48,26 +47,26 @@ def note(n: int) -> NoteAdded:
     return NoteAdded(AT, f"note {n}")
 
 
+def alert() -> AlertRaised:
+    return AlertRaised(AT, "t1", "Health", ["p1"], "Health came up", "doctor")
+
+
+def told(writer: SessionWriter) -> list[str]:
+    return [n.message for n in writer.notices]
+
+
 @pytest.fixture
 def store() -> FlakyStore:
     return FlakyStore()
 
 
 @pytest.fixture
-def notices() -> list[tuple[str, dict[str, Any]]]:
-    return []
-
-
-@pytest.fixture
-def writer(store: FlakyStore, notices: list[tuple[str, dict[str, Any]]]) -> SessionWriter:
-    def notify(message: str, **kwargs: Any) -> None:
-        notices.append((message, kwargs))
-
+def writer(store: FlakyStore) -> SessionWriter:
     def fill(record: SessionRecord) -> None:
         record.alerts = 7
 
-    w = SessionWriter(lambda: store, notify, 2.0, fill)  # type: ignore[arg-type, return-value]
-    w.record = SessionRecord(client_id="c1", started_at=AT, terms_version=1)
+    w = SessionWriter(store, 2.0, fill)
+    w.resume(SessionRecord(client_id="c1", started_at=AT, terms_version=1))
     return w
 
 
@@ -78,45 +77,60 @@ def test_events_are_written_in_order(writer: SessionWriter, store: FlakyStore) -
     assert writer.unsaved_count == 0 and not writer.dirty
 
 
+def test_a_start_writes_the_first_events_then_the_index_entry(store: FlakyStore) -> None:
+    writer = SessionWriter(store, 2.0, lambda record: None)
+    writer.start(SessionRecord(client_id="c1", started_at=AT, terms_version=1), [note(1)])
+    assert len(store.events) == 1 and store.indexes == [(0, None)]
+    assert writer.unsaved_count == 0
+
+
+def test_a_start_that_cannot_write_keeps_everything_for_later(store: FlakyStore) -> None:
+    store.fail["event"] = 1
+    writer = SessionWriter(store, 2.0, lambda record: None)
+    writer.start(SessionRecord(client_id="c1", started_at=AT, terms_version=1), [note(1)])
+    assert store.events == [] and writer.unsaved_count == 2  # the event and the index entry
+    writer.retry(ended=False)
+    assert len(store.events) == 1 and len(store.indexes) == 1 and writer.unsaved_count == 0
+
+
 def test_a_failed_write_keeps_it_and_everything_after_queued_in_order(
-    writer: SessionWriter, store: FlakyStore, notices: list[tuple[str, dict[str, Any]]]
+    writer: SessionWriter, store: FlakyStore
 ) -> None:
     store.fail["event"] = 2
     writer.add([note(1), note(2)])
     writer.add([note(3)])
     assert store.events == []
-    assert writer.unsaved_count == 3 and writer.failing
-    assert len(notices) == 1 and "disk full" in notices[0][0]  # told once, not per failure
-    writer.flush(index=False)  # the retry timer
+    assert writer.unsaved_count == 3
+    assert len(told(writer)) == 1 and "disk full" in told(writer)[0]  # told once, not per failure
+    writer.retry(ended=False)
     assert [e.text for e in store.events] == ["note 1", "note 2", "note 3"]  # type: ignore[attr-defined]
-    assert writer.unsaved_count == 0 and not writer.failing
-    assert notices[-1][0] == "Everything is saved again."
+    assert writer.unsaved_count == 0
+    assert told(writer)[-1] == "Everything is saved again."
 
 
-def test_the_index_waits_for_an_index_flush_unless_it_is_missing(
-    writer: SessionWriter, store: FlakyStore
-) -> None:
-    writer.index_dirty = True
-    writer.add([note(1)])
-    assert store.indexes == []  # counts changed, but the journal holds them
+def test_the_index_waits_for_an_index_flush(writer: SessionWriter, store: FlakyStore) -> None:
+    writer.add([alert()])  # the counts changed, but the journal holds them
+    assert store.indexes == []
     assert writer.due(ended=False) is False
     assert writer.due(ended=True) is True
     writer.flush(index=True)
     assert store.indexes == [(7, None)]  # fill_index ran first
-    writer.index_missing = True
-    writer.add([note(2)])
-    assert len(store.indexes) == 2  # a missing entry is written at the first chance
+
+
+def test_ending_writes_the_last_events_then_the_index(writer: SessionWriter,
+                                                      store: FlakyStore) -> None:
+    writer.end([note(9)])
+    assert len(store.events) == 1 and store.indexes == [(7, None)]
 
 
 def test_a_failed_index_write_counts_as_unsaved_and_is_retried(
     writer: SessionWriter, store: FlakyStore
 ) -> None:
     store.fail["index"] = 1
-    writer.index_dirty = True
-    writer.flush(index=True)
-    assert writer.index_failed and writer.unsaved_count == 1
+    writer.end([])
+    assert writer.unsaved_count == 1
     assert writer.due(ended=False)  # retried while it keeps failing, ended or not
-    writer.flush(index=True)
+    writer.retry(ended=False)
     assert store.indexes == [(7, None)] and writer.unsaved_count == 0
 
 
@@ -133,10 +147,8 @@ def test_an_unsaved_agreement_is_kept_and_saved_with_the_next_index_flush(
     assert store.agreements == [agreement] and not writer.agreement_dirty
 
 
-def test_nothing_is_written_before_the_session_has_a_record(
-    writer: SessionWriter, store: FlakyStore
-) -> None:
-    writer.record = None
+def test_nothing_is_written_before_the_session_has_a_record(store: FlakyStore) -> None:
+    writer = SessionWriter(store, 2.0, lambda record: None)
     writer.add([note(1)])
     writer.flush(index=True)
     assert store.events == [] and store.indexes == []

@@ -8,7 +8,7 @@ from roomguard.core.detection import Detector
 from roomguard.core.events import AlertRaised, TopicSource
 from roomguard.core.models import Agreement, Participant, PrivateTopic, Role, Terms
 from roomguard.core.session import Guard
-from roomguard.screens.session_wording import SessionWording, topic_masks
+from roomguard.live.wording import SessionWording, topic_masks
 
 AT = datetime(2026, 11, 25, 10, 0)
 

@@ -37,7 +37,7 @@ class Acknowledgement:
 
 
 class AcknowledgeForm(ModalScreen[Acknowledgement | None]):
-    CSS_PATH = ["modal.tcss", "session.tcss"]
+    CSS_PATH = ["../modal.tcss", "session.tcss"]
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s,r", "record", "Record"),

@@ -74,7 +74,7 @@ def briefing_for(agreement: Agreement, today: date) -> Briefing:
 class SessionBriefing(ModalScreen[bool]):
     """Returns True to begin the session, False to cancel."""
 
-    CSS_PATH = ["modal.tcss", "session.tcss"]
+    CSS_PATH = ["../modal.tcss", "session.tcss"]
     BINDINGS = [
         Binding("escape", "dismiss(False)", "Cancel"),
         Binding("b", "dismiss(True)", "Begin"),
