@@ -498,6 +498,34 @@ class TestReschedule:
             assert stored(store_path, app, "Marcus Webb").next_review == date(2026, 11, 26)
             assert table_rows(app)[0][:4] == ["due soon", "Thu 26 Nov 2026", "tomorrow", "Marcus Webb"]
 
+    async def test_cancel_closes_at_once_unless_the_date_was_changed(
+        self, store_path: Path
+    ) -> None:
+        app = make_app(seeded(store_path))
+        async with app.run_test(size=SIZE) as pilot:
+            await open_checkins(pilot)
+            await highlight(pilot, "Noah Kim")
+            await pilot.press("s")
+            await pilot.pause()
+            await pilot.press("escape")  # the scheduled date, untouched
+            await settle(pilot)
+            assert isinstance(app.screen, CheckinsScreen)
+            await pilot.press("s")
+            await pilot.pause()
+            await type_into(pilot, "#next", "12/31/2026")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, Confirm)
+            await pilot.press("n")  # keep editing
+            await pilot.pause()
+            assert app.screen.query_one("#next", Input).value == "12/31/2026"
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("y")
+            await settle(pilot)
+            assert isinstance(app.screen, CheckinsScreen)
+            assert stored(store_path, app, "Noah Kim").next_review == date(2026, 12, 5)
+
 
 # --- export -----------------------------------------------------------------------------------
 

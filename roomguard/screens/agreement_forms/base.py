@@ -8,19 +8,19 @@ The form then stays open with everything typed, as it does for a validation erro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
 from roomguard.core.models import Participant
 from roomguard.core.validation import FieldError
+from roomguard.screens.dialogs.discard import DiscardGuard
 from roomguard.widgets.date_field import DateField
 from roomguard.widgets.literal import literal
 
@@ -64,20 +64,19 @@ def field_errors(
     return {field: "\n".join(messages) for field, messages in out.items()}
 
 
-class AgreementForm(ModalScreen[ResultT | None], Generic[ResultT]):
+class AgreementForm(DiscardGuard[ResultT]):
     """Subclasses compose :meth:`body`, and implement :meth:`errors` and :meth:`result`.
+
+    Cancelling asks first once anything differs from what the form opened with
+    (:class:`~roomguard.screens.dialogs.discard.DiscardGuard`).
 
     Every field listed in ``FIELDS`` gets an error label ``#<field>-error`` (place it with
     :meth:`error_label`); the widget with id ``<field>`` gets the focus when that field is wrong.
     """
 
     CSS_PATH = ["../modal.tcss", "forms.tcss"]
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
     FIELDS: ClassVar[tuple[str, ...]] = ()
-    DISCARD_QUESTION: ClassVar[str] = "Discard your changes?"
 
     def __init__(self, on_save: Callable[[ResultT], bool]) -> None:
         super().__init__()
@@ -181,10 +180,6 @@ class AgreementForm(ModalScreen[ResultT | None], Generic[ResultT]):
     def _save_pressed(self) -> None:
         self.action_save()
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
     def action_save(self) -> None:
         errors = self.errors()
         self.show_errors(errors)
@@ -196,17 +191,3 @@ class AgreementForm(ModalScreen[ResultT | None], Generic[ResultT]):
         result = self.result()
         if self.on_save(result):
             self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        if not self.is_dirty():
-            self.dismiss(None)
-            return
-        from roomguard.screens.confirm import Confirm
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm(self.DISCARD_QUESTION, yes="Discard", no="Keep editing"), answer
-        )

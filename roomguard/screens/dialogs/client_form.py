@@ -6,21 +6,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.models import Agreement, Client, Participant, Role
 from roomguard.core.validation import validate_client
+from roomguard.screens.dialogs.discard import DiscardGuard
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 
 
-class ClientForm(UsesHost, ModalScreen[Client | None]):
+class ClientForm(UsesHost, DiscardGuard[Client]):
     CSS_PATH = "../modal.tcss"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
+    DISCARD_QUESTION = "Discard this new client?"
 
     def compose(self) -> ComposeResult:
         coach = self.host.store.setting("coach_name", "") or ""
@@ -86,16 +84,6 @@ class ClientForm(UsesHost, ModalScreen[Client | None]):
             return  # the form stays open with everything typed
         self.dismiss(client)
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        typed = self.query_one("#name", Input).value or self.query_one("#aliases", Input).value
-        if not typed:
-            self.dismiss(None)
-            return
-        from roomguard.screens.confirm import Confirm
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(Confirm("Discard this new client?", yes="Discard", no="Keep editing"), answer)
+    def is_dirty(self) -> bool:
+        """The coach's name comes filled in from the last client: only the client's fields count."""
+        return bool(self.query_one("#name", Input).value or self.query_one("#aliases", Input).value)

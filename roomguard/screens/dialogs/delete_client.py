@@ -18,15 +18,14 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.dates import describe_date
 from roomguard.core.models import Client
 from roomguard.core.retention import last_copy_gone
 from roomguard.core.text import printable
+from roomguard.screens.dialogs.discard import DiscardGuard
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.store.backups import KEEP_DAYS, BackupInfo
@@ -106,12 +105,13 @@ def deletion_message(name: str, result: DeletionResult) -> str:
     return " ".join(parts)
 
 
-class DeleteClientScreen(UsesHost, ModalScreen[bool]):
-    """Dismisses with True once the client is deleted, False when cancelled."""
+class DeleteClientScreen(UsesHost, DiscardGuard[bool]):
+    """Dismisses with True once the client is deleted, None when closed without deleting."""
 
     CSS_PATH = ["../modal.tcss", "delete_client.tcss"]
     AUTO_FOCUS = "#confirm-name"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DISCARD_YES = "Keep client"
+    DISCARD_NO = "Stay here"
 
     def __init__(self, client: Client) -> None:
         super().__init__()
@@ -345,25 +345,13 @@ class DeleteClientScreen(UsesHost, ModalScreen[bool]):
         self.dismiss(True)
 
     # ----------------------------------------------------------------- cancel
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
+    def can_cancel(self) -> bool:
         if self._busy:
             self.notify(f"Wait: {self._busy} is still running.", severity="warning")
-            return
-        if not self.query_one("#confirm-name", Input).value:
-            self.dismiss(False)
-            return
-        from roomguard.screens.confirm import Confirm
+        return not self._busy
 
-        def answer(leave: bool | None) -> None:
-            if leave:
-                self.dismiss(False)
+    def is_dirty(self) -> bool:
+        return bool(self.query_one("#confirm-name", Input).value)
 
-        self.app.push_screen(
-            Confirm(
-                f"Keep {self.client.name} and close this dialog? Nothing has been deleted.",
-                yes="Keep client",
-                no="Stay here",
-            ),
-            answer,
-        )
+    def discard_question(self) -> str:
+        return f"Keep {self.client.name} and close this dialog? Nothing has been deleted."

@@ -15,13 +15,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.cadence import review_due
 from roomguard.core.checkins import ReviewError, reschedule
 from roomguard.core.dates import EXAMPLES, describe_date
 from roomguard.core.models import Agreement, Client
+from roomguard.screens.dialogs.discard import DiscardGuard
 from roomguard.screens.dialogs.review_form import DateReading, read_date
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
@@ -39,16 +39,14 @@ def not_in_past(today: date) -> Callable[[date], str | None]:
     return check
 
 
-class RescheduleForm(UsesHost, ModalScreen[date | None]):
+class RescheduleForm(UsesHost, DiscardGuard[date]):
     CSS_PATH = "../modal.tcss"
     DEFAULT_CSS = """
     RescheduleForm .preview { color: $text-muted; height: auto; }
     RescheduleForm .hint { color: $text-muted; height: auto; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
+    DISCARD_QUESTION = "Discard the new date?"
 
     def __init__(self, client: Client, agreement: Agreement, today: date, *, dayfirst: bool = True):
         super().__init__()
@@ -131,17 +129,5 @@ class RescheduleForm(UsesHost, ModalScreen[date | None]):
             return
         self.dismiss(reading.value)
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if self.query_one("#next", Input).value == self.initial:
-            self.dismiss(None)
-            return
-        from roomguard.screens.confirm import Confirm
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm("Discard the new date?", yes="Discard", no="Keep editing"), answer
-        )
+    def is_dirty(self) -> bool:
+        return self.query_one("#next", Input).value != self.initial

@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.retention import (
@@ -20,17 +19,16 @@ from roomguard.core.retention import (
     parse_retention_years,
     retention_years,
 )
+from roomguard.screens.dialogs.discard import DiscardGuard
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 
 
-class RetentionForm(UsesHost, ModalScreen[int | None]):
+class RetentionForm(UsesHost, DiscardGuard[int]):
     CSS_PATH = "../modal.tcss"
     AUTO_FOCUS = "#years"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
+    DISCARD_QUESTION = "Discard the change to the retention period?"
 
     def compose(self) -> ComposeResult:
         self._current = retention_years(self.host.store.setting(RETENTION_SETTING))
@@ -90,19 +88,5 @@ class RetentionForm(UsesHost, ModalScreen[int | None]):
             return  # the form stays open with what was typed
         self.dismiss(years)
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if self.query_one("#years", Input).value.strip() == str(self._current):
-            self.dismiss(None)
-            return
-        from roomguard.screens.confirm import Confirm
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm("Discard the change to the retention period?", yes="Discard",
-                    no="Keep editing"),
-            answer,
-        )
+    def is_dirty(self) -> bool:
+        return self.query_one("#years", Input).value.strip() != str(self._current)

@@ -21,7 +21,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from roomguard.core.cadence import CadenceError
@@ -35,6 +34,7 @@ from roomguard.core.checkins import (
 from roomguard.core.dates import EXAMPLES, DateInputError, describe_date, describe_parse
 from roomguard.core.dates import parse_date_input as parse_date
 from roomguard.core.models import Agreement, Client, Participant, Review, ReviewOutcome
+from roomguard.screens.dialogs.discard import DiscardGuard
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.widgets.literal import literal
@@ -72,7 +72,7 @@ def party_label(participant: Participant) -> Text:
     return label
 
 
-class ReviewForm(UsesHost, ModalScreen[Review | None]):
+class ReviewForm(UsesHost, DiscardGuard[Review]):
     CSS_PATH = "../modal.tcss"
     DEFAULT_CSS = """
     ReviewForm .dialog { width: 80; }
@@ -83,10 +83,8 @@ class ReviewForm(UsesHost, ModalScreen[Review | None]):
     ReviewForm .preview { color: $text-muted; height: auto; }
     ReviewForm .hint { color: $text-muted; height: auto; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
+    DISCARD_QUESTION = "Discard this review?"
 
     def __init__(self, client: Client, agreement: Agreement, today: date, *, dayfirst: bool = True):
         super().__init__()
@@ -224,7 +222,7 @@ class ReviewForm(UsesHost, ModalScreen[Review | None]):
         if self.ended_party() is not None:
             self._set_error("party", "")
 
-    def _dirty(self) -> bool:
+    def is_dirty(self) -> bool:
         suggested = self.suggested.isoformat() if self.suggested else ""
         return bool(
             self.query_one("#notes", TextArea).text.strip()
@@ -233,7 +231,7 @@ class ReviewForm(UsesHost, ModalScreen[Review | None]):
             or len(self.took_part()) != len(self.parties)
         )
 
-    # ----------------------------------------------------------------- save / cancel
+    # ----------------------------------------------------------------- save
     @on(Input.Submitted, "#next")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -279,17 +277,3 @@ class ReviewForm(UsesHost, ModalScreen[Review | None]):
         if widget is not None:
             self.query_one(widget).focus()
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if not self._dirty():
-            self.dismiss(None)
-            return
-        from roomguard.screens.confirm import Confirm
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm("Discard this review?", yes="Discard", no="Keep editing"), answer
-        )
