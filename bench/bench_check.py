@@ -12,8 +12,8 @@ from datetime import date
 
 from bench.common import BenchContext, Figure, time_it
 from roomguard.cli.main import main
-from roomguard.demo import load_demo
 from roomguard.store import Store
+from roomguard.store.demo import load_demo
 from tests.transcripts.generate import long_webvtt
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from roomguard.app import RoomguardApp
-from roomguard.demo import load_demo
 from roomguard.store import Store
+from roomguard.store.demo import load_demo
 
 DOCS = Path(__file__).parent
 NOW = datetime(2026, 11, 25, 10, 0)

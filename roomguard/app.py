@@ -2,7 +2,7 @@
 
 Kept thin on purpose: screens own their layout, bindings and store calls; this file only wires
 them together. Every binding of the app and of the current screen is also offered in the
-command palette (see :mod:`roomguard.commands`), so there is one list of actions, not two.
+command palette (see :mod:`roomguard.screens.commands`), so there is one list of actions, not two.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _client_commands() -> type:
-    from roomguard.client_commands import ClientCommands
+    from roomguard.screens.commands import ClientCommands
 
     return ClientCommands
 
@@ -158,7 +158,7 @@ class RoomguardApp(App[None]):
 
     # ----------------------------------------------------------------- app-wide actions
     def load_demo(self) -> None:
-        from roomguard.demo import load_demo
+        from roomguard.store.demo import load_demo
 
         if not self.store.is_empty():
             self.notify("Demo data only loads into an empty store.", severity="warning")
@@ -217,7 +217,7 @@ class RoomguardApp(App[None]):
 
     # ----------------------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        from roomguard.commands import binding_commands
+        from roomguard.screens.commands import binding_commands
 
         yield from super().get_system_commands(screen)
         yield from binding_commands(self, screen)

@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(with_subcommands=not _plain_launch(argv))
     args = parser.parse_args(argv)
-    from roomguard.locations import store_path
+    from roomguard.store.locations import store_path
 
     args.store_path = store_path(args.db)
     handler = getattr(args, "handler", None)

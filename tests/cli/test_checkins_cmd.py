@@ -15,8 +15,8 @@ from roomguard.cli import checkins_cmd
 from roomguard.cli.checkins_cmd import render_table
 from roomguard.cli.main import main
 from roomguard.core.checkins import build_checkins
-from roomguard.demo import demo_practice, load_demo
 from roomguard.store import Store
+from roomguard.store.demo import demo_practice, load_demo
 
 TODAY = date(2026, 11, 25)
 

@@ -10,7 +10,7 @@ import pytest
 
 from roomguard import __version__
 from roomguard.cli.main import build_parser, main
-from roomguard.locations import store_path
+from roomguard.store.locations import store_path
 
 SCRIPT = Path(sys.executable).with_name("roomguard")
 

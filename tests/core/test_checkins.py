@@ -45,7 +45,7 @@ from roomguard.core.models import (
     Role,
     Terms,
 )
-from roomguard.demo import demo_practice
+from roomguard.store.demo import demo_practice
 
 TODAY = date(2026, 11, 25)
 SET_UP = date(2026, 1, 10)

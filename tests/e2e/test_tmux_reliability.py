@@ -27,8 +27,8 @@ import psutil
 import pytest
 
 from roomguard.core.models import Agreement, Client, Participant, PrivateTopic, Role, Terms
-from roomguard.demo import load_demo
 from roomguard.store import Store
+from roomguard.store.demo import load_demo
 from tests.e2e.tmux import Tmux, require_tmux
 
 pytestmark = pytest.mark.e2e

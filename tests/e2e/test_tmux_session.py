@@ -21,8 +21,8 @@ from roomguard.core.events import (
     SessionEnded,
     SessionStarted,
 )
-from roomguard.demo import load_demo
 from roomguard.store import Store
+from roomguard.store.demo import load_demo
 from tests.e2e.tmux import Tmux, require_tmux
 
 pytestmark = pytest.mark.e2e

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from roomguard.demo import load_demo
 from roomguard.store import Store
+from roomguard.store.demo import load_demo
 from tests.reliability.conftest import FIGURES
 
 pytestmark = pytest.mark.slow

@@ -55,13 +55,13 @@ from roomguard.core.models import (
     Todo,
 )
 from roomguard.core.text import printable
-from roomguard.demo import load_demo
 from roomguard.screens.checkins import CheckinsScreen
 from roomguard.screens.home import HomeScreen
 from roomguard.screens.session.briefing import SessionBriefing
 from roomguard.screens.session.screen import SessionScreen
 from roomguard.screens.store_problem import StoreProblemScreen
 from roomguard.store import Store
+from roomguard.store.demo import load_demo
 from roomguard.widgets.alert_banner import AlertBanner
 from roomguard.widgets.record_table import RecordTable
 from roomguard.widgets.roster import Roster

@@ -11,8 +11,8 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from roomguard.app import RoomguardApp
-from roomguard.demo import load_demo
 from roomguard.store import Store
+from roomguard.store.demo import load_demo
 
 NOW = datetime(2026, 11, 25, 10, 0)
 TODAY = NOW.date()

@@ -13,7 +13,6 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from roomguard.app import RoomguardApp
-from roomguard.commands import binding_commands
 from roomguard.core.consent import ConsentState, consent_state, in_force
 from roomguard.core.models import (
     Agreement,
@@ -35,6 +34,7 @@ from roomguard.screens.agreement_forms.shareable_form import ShareableForm
 from roomguard.screens.agreement_forms.terms_history import TermsHistory
 from roomguard.screens.agreement_forms.topic_form import TopicForm
 from roomguard.screens.agreements import AgreementsScreen
+from roomguard.screens.commands import binding_commands
 from roomguard.screens.confirm import Confirm
 from roomguard.store import Store, WriteFailed
 from roomguard.widgets.consent_table import PartiesTable

@@ -11,15 +11,15 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from roomguard.app import RoomguardApp
-from roomguard.commands import binding_commands
 from roomguard.core.models import Agreement, Client, Participant, ReviewOutcome, Role
-from roomguard.demo import load_demo
 from roomguard.screens.checkins import CheckinsScreen
+from roomguard.screens.commands import binding_commands
 from roomguard.screens.confirm import Confirm
 from roomguard.screens.dialogs.reschedule_form import RescheduleForm
 from roomguard.screens.dialogs.review_form import ReviewForm
 from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
+from roomguard.store.demo import load_demo
 from roomguard.widgets.record_table import RecordTable
 
 NOW = datetime(2026, 11, 25, 10, 0)

@@ -41,7 +41,7 @@ async def test_client_entries_do_not_interpret_markup(store_path: Path) -> None:
     app = make_app(store_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        from roomguard.client_commands import ClientCommands
+        from roomguard.screens.commands import ClientCommands
 
         provider = ClientCommands(app.screen)
         hits = [hit async for hit in provider.search("Mallory")]

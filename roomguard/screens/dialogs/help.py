@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from roomguard.commands import _bindings_of
+from roomguard.screens.commands import bindings_of
 
 ABOUT = (
     "Roomguard warns when a private topic comes up while someone not cleared for it is in the "
@@ -18,7 +18,7 @@ ABOUT = (
 
 
 def _rows(table: Table, target: object) -> None:
-    for binding in _bindings_of(target):
+    for binding in bindings_of(target):
         keys = binding.key_display or ", ".join(k.strip() for k in binding.key.split(","))
         table.add_row(keys, binding.description)
 

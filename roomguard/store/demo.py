@@ -1,7 +1,9 @@
 """A demonstration practice: realistic clients, third parties and agreements in different states.
 
 Dates are relative to *today* so the demo always shows something overdue, something expiring
-soon and something in force.
+soon and something in force. It sits with the store because that is all it does: build core
+records and save them through :class:`~roomguard.store.store.Store` (``--demo``, the palette's
+"Load demo data", the benchmarks and many tests fill a store with it); it knows no UI.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from roomguard.core.models import (
     ScopeExtension,
     Terms,
 )
-from roomguard.store import Store
+from roomguard.store.store import Store
 
 COACH_NAME = "Alex Morgan"
 
@@ -45,7 +47,9 @@ def _consent(p: Participant, version: int, signed: date, method: ConsentMethod,
 
 
 def demo_practice(today: date) -> list[tuple[Client, Agreement]]:
-    d = lambda days: today + timedelta(days=days)  # noqa: E731 - reads as "d(-30)"
+    def d(days: int) -> date:  # reads as "d(-30)": thirty days ago
+        return today + timedelta(days=days)
+
     out: list[tuple[Client, Agreement]] = []
 
     # 1. Executive with her assistant: assistant cleared for one topic only; in force.

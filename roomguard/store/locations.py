@@ -1,4 +1,4 @@
-"""Where Roomguard keeps things. Nothing else computes paths."""
+"""Where Roomguard keeps the store. Nothing else computes its path (the CLI asks here)."""
 
 from __future__ import annotations
 
