@@ -7,13 +7,13 @@ input that is not a transcript: see :mod:`roomguard.transcript_reader`).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from typing import Any
 
 from roomguard.cli import exit_codes
 from roomguard.cli.common import CommandError, guarded, opened_store
+from roomguard.cli.output import json_text
 from roomguard.core.text import printable
 from roomguard.transcript_reader import MAX_LINE_BYTES, MAX_TRANSCRIPT_BYTES
 
@@ -78,30 +78,25 @@ def run(args: argparse.Namespace) -> int:
     except NotATranscript as exc:
         raise CommandError(str(exc)) from exc
     if args.format == "json":
-        json.dump(
-            {
-                "client": client.name,
-                "lines": result.lines,
-                "alerts": [
-                    {
-                        "cue_time": f.utterance.cue_time,
-                        "line_no": f.utterance.line_no,
-                        "speaker": f.utterance.speaker,
-                        "topic": f.alert.topic_name,
-                        "phrase": f.alert.phrase,
-                        "present": list(f.present),
-                        "uncleared": list(f.uncleared),
-                        "reason": f.alert.reason,
-                        "line": f.utterance.text,
-                    }
-                    for f in result.findings
-                ],
-            },
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-        )
-        sys.stdout.write("\n")
+        doc = {
+            "client": client.name,
+            "lines": result.lines,
+            "alerts": [
+                {
+                    "cue_time": f.utterance.cue_time,
+                    "line_no": f.utterance.line_no,
+                    "speaker": f.utterance.speaker,
+                    "topic": f.alert.topic_name,
+                    "phrase": f.alert.phrase,
+                    "present": list(f.present),
+                    "uncleared": list(f.uncleared),
+                    "reason": f.alert.reason,
+                    "line": f.utterance.text,
+                }
+                for f in result.findings
+            ],
+        }
+        sys.stdout.write(json_text(doc) + "\n")  # C1 and bidi controls escaped
     else:
         for f in result.findings:
             where = f.utterance.cue_time or f"line {f.utterance.line_no}"

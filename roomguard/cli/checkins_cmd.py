@@ -17,15 +17,14 @@ Formats:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from roomguard.cli import exit_codes
-from roomguard.cli.common import CommandError, guarded, opened_store
+from roomguard.cli.common import guarded, opened_store
+from roomguard.cli.output import json_text, write_output
 from roomguard.core.cadence import DueState, local_today
 from roomguard.core.checkins import CheckinRow, build_checkins, due_within
 from roomguard.core.text import printable
@@ -75,7 +74,9 @@ def register(subparsers: Any) -> None:
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+        "-o", "--output", metavar="FILE",
+        help="write to FILE instead of standard output (a file is replaced atomically; a device "
+             "or FIFO is written to, never replaced)"
     )
     parser.add_argument(
         "--today",
@@ -109,7 +110,7 @@ def row_json(row: CheckinRow) -> dict[str, Any]:
 
 
 def render_json(rows: list[CheckinRow]) -> str:
-    return json.dumps([row_json(row) for row in rows], indent=2, ensure_ascii=False) + "\n"
+    return json_text([row_json(row) for row in rows]) + "\n"
 
 
 def render_table(rows: list[CheckinRow], today: date, *, colour: bool) -> str:
@@ -156,17 +157,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         data = render_table(rows, today, colour=_use_colour(args.output)).encode()
 
-    if args.output is None or args.output == "-":
-        sys.stdout.write(data.decode())
-        sys.stdout.flush()
-        return exit_codes.OK
-
-    path = Path(args.output).expanduser()
-    if path.is_dir():
-        raise CommandError(f"{path} is a directory; give a file name")
-    from roomguard.store.atomic import atomic_write
-
-    atomic_write(path, data)  # a calendar subscribed to the file never sees half of it
-    count = sum(1 for row in rows if row.due_on is not None or args.format != "ics")
-    print(f"wrote {count} review{'s' if count != 1 else ''} to {path}", file=sys.stderr)
+    # A calendar subscribed to the file never sees half of it; /dev/null stays a device.
+    where = write_output(args.output, data)
+    if args.output not in (None, "-"):
+        count = sum(1 for row in rows if row.due_on is not None or args.format != "ics")
+        print(f"wrote {count} review{'s' if count != 1 else ''} to {where}", file=sys.stderr)
     return exit_codes.OK

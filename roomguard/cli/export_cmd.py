@@ -10,6 +10,7 @@ from typing import Any
 
 from roomguard.cli import exit_codes
 from roomguard.cli.common import CommandError, guarded, opened_store
+from roomguard.cli.output import write_output
 
 
 def register(subparsers: Any) -> None:
@@ -19,8 +20,10 @@ def register(subparsers: Any) -> None:
         description="Write a full, versioned JSON export of the store or of one client.",
     )
     export.add_argument("--client", metavar="NAME", help="only this client")
-    export.add_argument("-o", "--output", metavar="FILE", type=Path,
-                        help="write here (created 0600) instead of standard output")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write here instead of standard output (a new file is created 0600 "
+                             "and replaced atomically; a device or FIFO is written to, never "
+                             "replaced)")
     export.add_argument("--assistant-safe", action="store_true",
                         help="write the assistant-safe summary of recent sessions instead "
                              "(shareable information only; needs --client)")
@@ -45,12 +48,6 @@ def register(subparsers: Any) -> None:
     imp.set_defaults(handler=guarded(run_import))
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    from roomguard.store.atomic import atomic_write
-
-    atomic_write(path.expanduser().resolve(), data)
-
-
 def run_export(args: argparse.Namespace) -> int:
     from roomguard.store.portability import export_bytes
 
@@ -62,11 +59,9 @@ def run_export(args: argparse.Namespace) -> int:
             data = _assistant_safe(store, client_id or "", args.days).encode()
         else:
             data = export_bytes(store, client_id)
-    if args.output:
-        _write_private(args.output, data)
-        print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
+    where = write_output(args.output, data)  # a new file is created 0600
+    if args.output not in (None, "-"):
+        print(f"wrote {where} ({len(data):,} bytes)", file=sys.stderr)
     return exit_codes.OK
 
 
