@@ -23,7 +23,7 @@ from roomguard.core.transcript import (
 )
 from tests.transcripts.generate import long_webvtt
 
-SAMPLES = Path(__file__).parent / "transcripts"
+SAMPLES = Path(__file__).parents[1] / "transcripts"
 
 
 def sample(name: str) -> str:
