@@ -1,7 +1,7 @@
 """``roomguard check TRANSCRIPT --client NAME``: audit a finished transcript against an agreement.
 
 Exit status: 0 no alerts, 1 alerts found, 2 an error (unknown client or person, unreadable file,
-input that is not a transcript: see :mod:`roomguard.transcript_reader`).
+input that is not a transcript: see :mod:`roomguard.cli.transcript_reader`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 from roomguard.cli import exit_codes
 from roomguard.cli.common import CommandError, guarded, opened_store
 from roomguard.cli.output import json_text
+from roomguard.cli.transcript_reader import MAX_LINE_BYTES, MAX_TRANSCRIPT_BYTES
 from roomguard.core.text import printable
-from roomguard.transcript_reader import MAX_LINE_BYTES, MAX_TRANSCRIPT_BYTES
 
 _LIMITS = (
     "The transcript is read as it streams, in bounded memory, and refused with status 2 when "
@@ -50,10 +50,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from roomguard.cli.transcript_reader import NotATranscript, read_utterances
     from roomguard.core.session import Guard
     from roomguard.core.transcript import TranscriptFormat
     from roomguard.live.audit import audit_transcript
-    from roomguard.transcript_reader import NotATranscript, read_utterances
 
     with opened_store(args, readonly=True) as store:
         client = store.find_client(args.client)

@@ -351,7 +351,7 @@ class TranscriptParser:
     ``fmt=None`` sniffs the format from the first complete non-blank line(s). Complete lines
     are counted from 1; a CRLF or a lone CR ends a line like LF does, and a BOM at the very
     start is dropped. What it holds between chunks is bounded: the unfinished last line (the
-    caller bounds that: see :mod:`roomguard.transcript_reader`) and one caption block of at
+    caller bounds that: see :mod:`roomguard.cli.transcript_reader`) and one caption block of at
     most *max_block_lines* lines or *max_block_chars* characters.
     """
 

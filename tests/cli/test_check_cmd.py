@@ -141,7 +141,7 @@ class TestNotATranscript:
 
     def test_a_file_without_line_breaks(self, store: Path, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-        from roomguard.transcript_reader import MAX_LINE_BYTES
+        from roomguard.cli.transcript_reader import MAX_LINE_BYTES
 
         path = write(tmp_path, "t.txt", b"Noah: " + b"divorce " * (MAX_LINE_BYTES // 8 + 1))
         assert main(["--db", str(store), "check", str(path), "--client", "Noah"]) == 2

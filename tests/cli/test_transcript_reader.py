@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roomguard import transcript_reader
-from roomguard.core.transcript import TranscriptFormat, TranscriptParser, Utterance, parse_text
-from roomguard.transcript_reader import (
+from roomguard.cli import transcript_reader
+from roomguard.cli.transcript_reader import (
     MAX_LINE_BYTES,
     NotATranscript,
     read_utterances,
 )
+from roomguard.core.transcript import TranscriptFormat, TranscriptParser, Utterance, parse_text
 from tests.transcripts.generate import long_webvtt
 
 

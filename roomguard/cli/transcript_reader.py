@@ -14,7 +14,7 @@ The same pass refuses input that cannot be a transcript, naming the file and wha
 * a line longer than :data:`MAX_LINE_BYTES`: no transcript writes megabytes without a break;
 * more than :data:`MAX_TRANSCRIPT_BYTES` in all: a two-hour WebVTT is about 3 MB.
 
-The reading (I/O) lives here, outside ``roomguard.core``, which stays pure.
+The reading (I/O) lives here, in the command line layer; ``roomguard.core`` stays pure.
 """
 
 from __future__ import annotations
