@@ -57,6 +57,7 @@ class RoomguardApp(App[None]):
         self.follow = follow
         self.clock = clock
         self.fatal_message = ""
+        self.crashed: BaseException | None = None  # the unexpected error that ended the app
         self._store: Store | None = None
         self.store_problem: StoreError | None = None
 
@@ -155,6 +156,15 @@ class RoomguardApp(App[None]):
     def on_unmount(self) -> None:
         if self._store is not None:
             self._store.close()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled error still ends the app as Textual ends it, but what Textual would
+        print on the way out (a traceback with every frame's local variables, which can hold a
+        client's words) is dropped: ``cli.main.run_tui`` writes a crash report instead."""
+        if self.crashed is None:
+            self.crashed = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
 
     # ----------------------------------------------------------------- app-wide actions
     def load_demo(self) -> None:

@@ -76,19 +76,36 @@ def _plain_launch(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(with_subcommands=not _plain_launch(argv))
-    args = parser.parse_args(argv)
-    from roomguard.store.locations import store_path
+    """Run a subcommand or the TUI and return the exit status.
 
-    args.store_path = store_path(args.db)
-    handler = getattr(args, "handler", None)
-    if handler is not None:
-        try:
+    No traceback reaches the coach: an error no command anticipated becomes a crash report and
+    one line (see :mod:`roomguard.cli.crash`, exit status 70); Ctrl-C ends quietly with 130.
+    Usage errors and ``--help`` still exit through argparse.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    running = "roomguard"
+    try:
+        parser = build_parser(with_subcommands=not _plain_launch(argv))
+        args = parser.parse_args(argv)
+        running = " ".join(
+            str(part) for part in (getattr(args, "command", None) or "tui",
+                                   getattr(args, "backup_action", None)) if part
+        )  # the command's name, never its arguments (a client's name, a file's)
+        from roomguard.cli.crash import install_thread_hook
+        from roomguard.store.locations import store_path
+
+        install_thread_hook(running)
+        args.store_path = store_path(args.db)
+        handler = getattr(args, "handler", None)
+        if handler is not None:
             return int(handler(args))
-        except KeyboardInterrupt:
-            return 130
-    return run_tui(args.store_path, demo=args.demo)
+        return run_tui(args.store_path, demo=args.demo)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place every unexpected error ends up
+        from roomguard.cli.crash import report_crash
+
+        return report_crash(exc, running)
 
 
 def run_tui(path: Path, *, demo: bool = False, session_client: str | None = None,
@@ -103,6 +120,10 @@ def run_tui(path: Path, *, demo: bool = False, session_client: str | None = None
         app.run()
     finally:
         release_after_startup()
+    if app.crashed is not None:  # Textual caught it and printed nothing: report it here
+        from roomguard.cli.crash import report_crash
+
+        return report_crash(app.crashed, "tui")
     if app.fatal_message:
         print(f"roomguard: {app.fatal_message}", file=sys.stderr)
         return exit_codes.ERROR

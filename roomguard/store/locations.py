@@ -1,4 +1,4 @@
-"""Where Roomguard keeps the store. Nothing else computes its path (the CLI asks here)."""
+"""Where Roomguard keeps the store and its crash reports. Nothing else computes these paths."""
 
 from __future__ import annotations
 
@@ -23,3 +23,11 @@ def store_path(cli_value: str | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return data_directory() / "store"
+
+
+def crash_directory() -> Path:
+    """Crash reports (``~/.local/state/roomguard/crash-reports`` on Linux): the per-user state
+    folder, not the store, so a report never travels in a backup or an export."""
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME, appauthor=False) / "crash-reports"
