@@ -38,6 +38,7 @@ from roomguard.core.models import (
     ScopeExtension,
     Terms,
 )
+from tests.builders import build_agreement
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -453,13 +454,10 @@ TODAY = date(2026, 11, 20)
 
 
 def make_agreement() -> Agreement:
-    dana = Participant("Dana Reyes", Role.CLIENT, id="dana", added_on=SET_UP)
-    coach = Participant("Alex Kim", Role.COACH, id="coach", added_on=SET_UP)
-    sam = Participant("Sam Lee", Role.SUPPORTER, id="sam", added_on=SET_UP)
-    return Agreement(
-        client_id="client",
-        participants=[dana, coach, sam],
-        terms=Terms(version=1, created_at=datetime(2026, 1, 10, 9, 0)),
+    return build_agreement(
+        Participant("Dana Reyes", Role.CLIENT, id="dana", added_on=SET_UP),
+        Participant("Alex Kim", Role.COACH, id="coach", added_on=SET_UP),
+        Participant("Sam Lee", Role.SUPPORTER, id="sam", added_on=SET_UP),
     )
 
 

@@ -43,9 +43,9 @@ from roomguard.core.models import (
     Participant,
     ReviewOutcome,
     Role,
-    Terms,
 )
 from roomguard.store.demo import demo_practice
+from tests.builders import build_agreement
 
 TODAY = date(2026, 11, 25)
 SET_UP = date(2026, 1, 10)
@@ -61,15 +61,12 @@ def make_pair(
     status: ClientStatus = ClientStatus.ACTIVE,
 ) -> tuple[Client, Agreement]:
     client = Client(name, id=f"c-{name}", created_on=SET_UP, status=status)
-    agreement = Agreement(
+    agreement = build_agreement(
+        Participant(name, Role.CLIENT, id="client", added_on=SET_UP),
+        Participant("Alex Kim", Role.COACH, id="coach", added_on=SET_UP),
+        Participant("Sam Lee", Role.SUPPORTER, id="sam", added_on=SET_UP),
         client_id=client.id,
         id=f"a-{name}",
-        participants=[
-            Participant(name, Role.CLIENT, id="client", added_on=SET_UP),
-            Participant("Alex Kim", Role.COACH, id="coach", added_on=SET_UP),
-            Participant("Sam Lee", Role.SUPPORTER, id="sam", added_on=SET_UP),
-        ],
-        terms=Terms(version=1, created_at=datetime(2026, 1, 10, 9, 0)),
         cadence=cadence or Cadence(CadenceKind.MONTHS, 3),
         next_review=next_review,
     )

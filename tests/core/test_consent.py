@@ -24,8 +24,8 @@ from roomguard.core.models import (
     PrivateTopic,
     Role,
     ScopeExtension,
-    Terms,
 )
+from tests.builders import build_agreement
 
 TODAY = date(2026, 3, 15)
 NOW = datetime(2026, 3, 15, 10, 0)
@@ -54,9 +54,7 @@ def record(
 
 
 def agreement_with(*records: ConsentRecord, version: int = 1) -> Agreement:
-    agreement = Agreement(client_id="c", terms=Terms(version=version))
-    agreement.consents.extend(records)
-    return agreement
+    return build_agreement(client_id="c", version=version, consents=list(records))
 
 
 @pytest.mark.parametrize(
@@ -181,12 +179,12 @@ def family_agreement() -> tuple[Agreement, Participant, Participant, Participant
     coach = Participant("Alex", Role.COACH, id="coach")
     mum = Participant("Mum", Role.SUPPORTER, id="mum")
     health = PrivateTopic("Health", ["doctor"], id="health")
-    agreement = Agreement(
+    agreement = build_agreement(
+        client, coach, mum,
         client_id="c",
-        participants=[client, coach, mum],
-        terms=Terms(version=1, topics=[health]),
+        topics=[health],
+        consents=[record(pid) for pid in ("client", "coach", "mum")],
     )
-    agreement.consents = [record(pid) for pid in ("client", "coach", "mum")]
     return agreement, client, coach, mum
 
 
@@ -225,7 +223,7 @@ def test_expiring_soon_still_in_force() -> None:
 
 
 def test_no_client_party_is_not_in_force() -> None:
-    assert not in_force(Agreement(client_id="c"), TODAY)
+    assert not in_force(build_agreement(client_id="c"), TODAY)
 
 
 def test_amend_with_same_boundaries_changes_nothing() -> None:

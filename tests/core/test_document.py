@@ -17,6 +17,7 @@ from roomguard.core.models import (
     ScopeExtension,
     Terms,
 )
+from tests.builders import build_agreement
 
 TODAY = date(2026, 11, 25)
 
@@ -27,7 +28,11 @@ def agreement() -> Agreement:
     tom = Participant("Tom Becker", Role.ASSISTANT, contact="tom@example.com", added_on=TODAY)
     health = PrivateTopic("Health", ["diagnosis", "medication"], patterns=[r"\bmeds?\b"])
     workload = PrivateTopic("Workload", ["delegation", "calendar overload"])
-    terms = Terms(
+    return build_agreement(
+        tom,
+        coach,
+        client,
+        client_id="c1",
         created_at=datetime(2026, 11, 1, 9, 0),
         topics=[health, workload],
         scopes=[
@@ -39,11 +44,6 @@ def agreement() -> Agreement:
                 ends_on=TODAY + timedelta(days=90),
             )
         ],
-    )
-    return Agreement(
-        client_id="c1",
-        participants=[tom, coach, client],
-        terms=terms,
         cadence=Cadence(CadenceKind.MONTHS, 3),
         next_review=date(2027, 1, 4),
     )

@@ -16,7 +16,6 @@ from roomguard.core.models import (
     PrivateTopic,
     Role,
     ScopeExtension,
-    Terms,
 )
 from roomguard.core.policy import (
     GUEST_REASON,
@@ -26,6 +25,7 @@ from roomguard.core.policy import (
     clearance,
     evaluate,
 )
+from tests.builders import build_agreement
 
 TODAY = date(2026, 6, 1)
 
@@ -55,10 +55,11 @@ def make_agreement(
     scopes: list[ScopeExtension] | None = None,
     consented: tuple[str, ...] = ("robin", "alex", "mum", "kim", "hr"),
 ) -> Agreement:
-    return Agreement(
+    return build_agreement(
+        *copy.deepcopy([CHILD, COACH, MUM, ASSISTANT, SPONSOR]),
         client_id="client-robin",
-        participants=copy.deepcopy([CHILD, COACH, MUM, ASSISTANT, SPONSOR]),
-        terms=Terms(version=1, topics=[HEALTH, SCHOOL], scopes=scopes or []),
+        topics=[HEALTH, SCHOOL],
+        scopes=scopes or [],
         consents=[consent(pid) for pid in consented],
     )
 

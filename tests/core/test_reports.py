@@ -58,6 +58,7 @@ from roomguard.core.reports import (
     describe_span,
 )
 from roomguard.store import Store
+from tests.builders import build_agreement
 from tests.strategies import hostile_text, ids, names
 
 START = datetime(2026, 11, 18, 10, 0)
@@ -87,11 +88,11 @@ def practice() -> Practice:
     grace = Participant("Grace Kim", Role.SUPPORTER, id="p-grace")
     health = PrivateTopic("Health", ["diagnosis", "divorce"], patterns=[r"\bmeds?\b"], id="t-health")
     workload = PrivateTopic("Workload", ["delegation"], id="t-work")
-    terms = Terms(topics=[health, workload], shareable=["scheduling", "logistics"])
-    agreement = Agreement(
+    agreement = build_agreement(
+        client_p, coach, tom, grace,
         client_id=client.id,
-        participants=[client_p, coach, tom, grace],
-        terms=terms,
+        topics=[health, workload],
+        shareable=["scheduling", "logistics"],
         muted_phrases=["diagnosis"],
     )
     return Practice(client, agreement, client_p, coach, tom, grace, health, workload)
@@ -255,8 +256,8 @@ class TestAssistantSafe:
     def test_another_clients_topics_and_name_are_withheld(self) -> None:
         p = practice()
         other = Client("Marcus Webb", id="c-marcus")
-        theirs = Agreement(client_id=other.id, terms=Terms(topics=[
-            PrivateTopic("Board conflict", ["takeover bid"])]))
+        theirs = build_agreement(client_id=other.id,
+                                 topics=[PrivateTopic("Board conflict", ["takeover bid"])])
         al = Client("Al", id="c-al")
         others = OtherClients.of(p.client.id, [p.client, other, al], [p.agreement, theirs])
         notes = ["Prepare the takeover bid memo", "Send Marcus Webb's invoice too",
@@ -423,17 +424,14 @@ def canary_practices(draw: st.DrawFn) -> CanaryPractice:
         current = [topic() for _ in range(draw(st.integers(1, 3)))]
         earlier = [topic() for _ in range(draw(st.integers(0, 2)))]
         version = 2 if earlier else 1
-        terms = Terms(
+        history = [Terms(version=1, topics=earlier)] if earlier else []
+        agreement = build_agreement(
+            *parties,
+            client_id=client.id,
             version=version,
             topics=current,
             shareable=draw(st.lists(hostile_text(20), max_size=3)),
             scopes=[ScopeExtension(parties[-1].id, [current[0].id], wrapped("scope"))],
-        )
-        history = [Terms(version=1, topics=earlier)] if earlier else []
-        agreement = Agreement(
-            client_id=client.id,
-            participants=parties,
-            terms=terms,
             history=history,
             consents=[ConsentRecord(parties[0].id, version, base.date(), ConsentMethod.EMAIL,
                                     wrapped("docref"), revocation_note=wrapped("revocation"))],

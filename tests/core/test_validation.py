@@ -26,6 +26,7 @@ from roomguard.core.validation import (
     validate_scope,
     validate_topic,
 )
+from tests.builders import build_agreement
 
 TODAY = date(2026, 6, 1)
 
@@ -152,16 +153,15 @@ def test_topic(name: str, phrases: list[str], expected: list[FieldError]) -> Non
 
 
 def agreement() -> Agreement:
-    return Agreement(
+    return build_agreement(
+        Participant("Robin", Role.CLIENT, id="robin"),
+        Participant("Alex", Role.COACH, id="alex"),
+        MUM,
+        KIM,
+        Participant("Visitor", Role.GUEST, id="visitor"),
         client_id="c1",
-        participants=[
-            Participant("Robin", Role.CLIENT, id="robin"),
-            Participant("Alex", Role.COACH, id="alex"),
-            MUM,
-            KIM,
-            Participant("Visitor", Role.GUEST, id="visitor"),
-        ],
-        terms=Terms(version=2, topics=[HEALTH]),
+        version=2,
+        topics=[HEALTH],
         history=[Terms(version=1)],
     )
 
