@@ -22,7 +22,6 @@ from roomguard.core.models import (
     Participant,
     PrivateTopic,
     Role,
-    Terms,
 )
 from roomguard.screens.agreement_forms.cadence_form import CadenceForm
 from roomguard.screens.agreement_forms.consent_form import ConsentForm
@@ -40,6 +39,7 @@ from roomguard.store import Store, WriteFailed
 from roomguard.widgets.consent_table import PartiesTable
 from roomguard.widgets.date_field import DateField
 from roomguard.widgets.topic_list import TopicTable
+from tests.builders import build_agreement
 from tests.screens.helpers import NOW, TODAY, make_app, screen_text, seeded_store, settle
 
 SIZE = (120, 40)
@@ -69,14 +69,13 @@ def fresh_store(
 ) -> tuple[Path, str]:
     """A store with one client whose agreement nobody has signed yet."""
     person = Client(client, created_on=TODAY - timedelta(days=10))
-    agreement = Agreement(
+    agreement = build_agreement(
+        Participant(client, Role.CLIENT, aliases=["Dana"], added_on=person.created_on),
+        Participant(coach, Role.COACH, added_on=person.created_on),
+        *(extra or []),
         client_id=person.id,
-        participants=[
-            Participant(client, Role.CLIENT, aliases=["Dana"], added_on=person.created_on),
-            Participant(coach, Role.COACH, added_on=person.created_on),
-            *(extra or []),
-        ],
-        terms=Terms(created_at=NOW - timedelta(days=10), topics=list(topics or [])),
+        created_at=NOW - timedelta(days=10),
+        topics=topics or [],
     )
     with Store.open(path) as store:
         store.set_setting("coach_name", coach)

@@ -21,6 +21,7 @@ from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
 from roomguard.store.demo import load_demo
 from roomguard.widgets.record_table import RecordTable
+from tests.builders import build_agreement
 
 NOW = datetime(2026, 11, 25, 10, 0)
 TODAY = NOW.date()
@@ -147,12 +148,10 @@ class TestList:
         with Store.open(store_path) as store:
             client = Client("[bold]Dana[/] \x1b[2J", created_on=TODAY)
             store.save_client(client)
-            store.save_agreement(Agreement(
+            store.save_agreement(build_agreement(
+                Participant(client.name, Role.CLIENT, added_on=TODAY),
+                Participant("[red]Sam[/]", Role.SUPPORTER, added_on=TODAY),
                 client_id=client.id,
-                participants=[
-                    Participant(client.name, Role.CLIENT, added_on=TODAY),
-                    Participant("[red]Sam[/]", Role.SUPPORTER, added_on=TODAY),
-                ],
                 next_review=TODAY + timedelta(days=3),
             ))
         app = make_app(store_path)

@@ -17,6 +17,7 @@ from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
 from roomguard.widgets.presence_timeline import PresenceTimeline, TimelineChart, TimelineRow
 from roomguard.widgets.record_table import RecordTable
+from tests.builders import build_agreement
 from tests.screens.helpers import NOW, make_app, seeded_store, settle
 
 SIZE = (140, 40)
@@ -124,8 +125,10 @@ class TestList:
         hostile = "[bold]Eve[/] \x1b]52;c;aGk=\x07"
         with Store.open(store_path) as store:
             client = Client(hostile)
-            agreement = Agreement(client.id, participants=[
-                Participant(hostile, Role.CLIENT), Participant("[red]coach", Role.COACH)])
+            agreement = build_agreement(
+                Participant(hostile, Role.CLIENT), Participant("[red]coach", Role.COACH),
+                client_id=client.id,
+            )
             store.save_client(client)
             store.save_agreement(agreement)
             session = store.start_session(client.id, NOW - timedelta(days=1), 1,
