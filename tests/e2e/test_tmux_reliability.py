@@ -26,9 +26,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from roomguard.core.models import Agreement, Client, Participant, PrivateTopic, Role, Terms
+from roomguard.core.models import Client, Participant, PrivateTopic, Role
 from roomguard.store import Store
 from roomguard.store.demo import load_demo
+from tests.builders import build_agreement
 from tests.e2e.tmux import Tmux, require_tmux
 
 pytestmark = pytest.mark.e2e
@@ -207,11 +208,11 @@ def hostile_store(path: Path) -> str:
     client = Client(HOSTILE_NAME, created_on=date(2026, 1, 1))
     with Store.open(path) as store:
         store.save_client(client)
-        store.save_agreement(Agreement(
-            client.id,
-            participants=[Participant(HOSTILE_NAME, Role.CLIENT),
-                          Participant("Alex Morgan", Role.COACH)],
-            terms=Terms(topics=[PrivateTopic("Family", ["divorce"])]),
+        store.save_agreement(build_agreement(
+            Participant(HOSTILE_NAME, Role.CLIENT),
+            Participant("Alex Morgan", Role.COACH),
+            client_id=client.id,
+            topics=[PrivateTopic("Family", ["divorce"])],
         ))
     return client.id
 

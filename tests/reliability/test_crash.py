@@ -22,14 +22,12 @@ import pytest
 
 from roomguard.core.events import PresenceChanged, SessionStarted
 from roomguard.core.models import (
-    Agreement,
     Client,
-    ConsentMethod,
-    ConsentRecord,
     Participant,
     Role,
 )
 from roomguard.store import Store
+from tests.builders import build_agreement, signed
 from tests.reliability.children import Child, run_probe
 from tests.reliability.conftest import FIGURES
 from tests.reliability.crash_child import TOGGLE_PREFIX, edit_number, toggle_number
@@ -53,18 +51,7 @@ def make_store(root: Path) -> str:
         store.save_client(Client(name="[bold]Crash[/] \x1b[2J Test", id=CLIENT_ID))
         party = Participant(name="Ann", role=Role.CLIENT, id="ann")
         store.save_agreement(
-            Agreement(
-                client_id=CLIENT_ID,
-                participants=[party],
-                consents=[
-                    ConsentRecord(
-                        participant_id="ann",
-                        terms_version=1,
-                        signed_on=date(2026, 1, 1),
-                        method=ConsentMethod.EMAIL,
-                    )
-                ],
-            )
+            build_agreement(party, client_id=CLIENT_ID, consents=signed(party, on=date(2026, 1, 1)))
         )
         record = store.start_session(CLIENT_ID, datetime(2026, 3, 2, 9), 1, ["ann"])
     return record.id

@@ -46,17 +46,15 @@ from roomguard.core.events import (
 from roomguard.core.models import (
     Agreement,
     Client,
-    ConsentMethod,
-    ConsentRecord,
     Participant,
     PrivateTopic,
     Role,
-    Terms,
 )
 from roomguard.core.observe import Line, observe
 from roomguard.core.session import Guard, fold, replay
 from roomguard.core.transcript import Utterance
 from roomguard.store import Store
+from tests.builders import build_agreement, signed
 from tests.reliability.conftest import FIGURES
 
 EIGHT_HOURS = 8 * 3600
@@ -92,11 +90,8 @@ def practice(store: Store) -> Agreement:
         PrivateTopic("Family", PHRASES["family"], id="family"),
         PrivateTopic("Health", PHRASES["health"], id="health"),
     ]
-    agreement = Agreement(
-        client_id="c-ann",
-        participants=people,
-        terms=Terms(version=1, topics=topics),
-        consents=[ConsentRecord(p.id, 1, since, ConsentMethod.EMAIL) for p in people],
+    agreement = build_agreement(
+        *people, client_id="c-ann", topics=topics, consents=signed(*people, on=since)
     )
     store.save_client(Client("Ann Lee", id="c-ann", created_on=since))
     store.save_agreement(agreement)

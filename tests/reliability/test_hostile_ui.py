@@ -42,16 +42,13 @@ from roomguard.core.events import (
     TopicSource,
 )
 from roomguard.core.models import (
-    Agreement,
     Client,
     ConsentMethod,
-    ConsentRecord,
     Participant,
     PrivateTopic,
     Review,
     ReviewOutcome,
     Role,
-    Terms,
     Todo,
 )
 from roomguard.core.text import printable
@@ -66,6 +63,7 @@ from roomguard.widgets.alert_banner import AlertBanner
 from roomguard.widgets.record_table import RecordTable
 from roomguard.widgets.roster import Roster
 from roomguard.widgets.session_log import SessionLog
+from tests.builders import build_agreement, signed
 from tests.screens.helpers import NOW, TODAY, screen_text, seeded_store, settle
 
 W, H = 120, 40
@@ -99,15 +97,14 @@ def hostile_practice(path: Path) -> dict[str, str]:
     eve = Participant(EVE, Role.SUPPORTER, aliases=["Eve"], contact=CONTACT, added_on=since)
     big = Participant(BIG_PARTY, Role.OBSERVER, aliases=["Big"], added_on=since)
     secret = PrivateTopic(SECRET, ["divorce", "[i]plan[/i]"])
-    agreement = Agreement(
+    agreement = build_agreement(
+        dana, coach, eve, big,
         client_id=client.id,
-        participants=[dana, coach, eve, big],
-        terms=Terms(created_at=NOW - timedelta(days=100), topics=[secret],
-                    shareable=[SHAREABLE]),
-        consents=[
-            ConsentRecord(p.id, 1, since, ConsentMethod.WET_SIGNATURE, document_ref=OSC8)
-            for p in (dana, coach, eve)
-        ],
+        created_at=NOW - timedelta(days=100),
+        topics=[secret],
+        shareable=[SHAREABLE],
+        consents=signed(dana, coach, eve, on=since, method=ConsentMethod.WET_SIGNATURE,
+                        document_ref=OSC8),
         next_review=TODAY - timedelta(days=3),
         reviews=[Review(since, ReviewOutcome.CONTINUE, TODAY - timedelta(days=3),
                         notes=NOTE)],
@@ -115,10 +112,10 @@ def hostile_practice(path: Path) -> dict[str, str]:
         todos=[Todo(f"Ask {EVE} about {CLEAR}", NOW - timedelta(days=1))],
     )
     big_client = Client(BIG_CLIENT, created_on=since)
-    big_agreement = Agreement(
+    big_agreement = build_agreement(
+        Participant(BIG_CLIENT, Role.CLIENT, added_on=since),
+        Participant("Alex Morgan", Role.COACH, added_on=since),
         client_id=big_client.id,
-        participants=[Participant(BIG_CLIENT, Role.CLIENT, added_on=since),
-                      Participant("Alex Morgan", Role.COACH, added_on=since)],
         next_review=TODAY + timedelta(days=5),
     )
     with Store.open(path) as store:
@@ -218,9 +215,11 @@ def long_plain_names(path: Path) -> Path:
     client = Client("Alexandra " + "n" * 60)
     with Store.open(path) as store:
         store.save_client(client)
-        store.save_agreement(Agreement(client.id, participants=[
+        store.save_agreement(build_agreement(
             Participant(client.name, Role.CLIENT),
-            Participant("Bartholomew " + "p" * 60, Role.SUPPORTER)]))
+            Participant("Bartholomew " + "p" * 60, Role.SUPPORTER),
+            client_id=client.id,
+        ))
         store.end_session(store.start_session(client.id, NOW - timedelta(days=1), 1, []),
                           NOW - timedelta(hours=23))
     return path

@@ -31,8 +31,9 @@ from roomguard.core.events import (
     TopicDetected,
     TopicSource,
 )
-from roomguard.core.models import Agreement, Client, Participant, PrivateTopic, Role, Terms
+from roomguard.core.models import Agreement, Client, Participant, PrivateTopic, Role
 from roomguard.store import Store
+from tests.builders import build_agreement
 from tests.reliability.conftest import FIGURES
 
 EIGHT_HOURS = 8 * 3600
@@ -64,7 +65,7 @@ def practice(store: Store) -> tuple[Agreement, list[str]]:
     ]
     topic = PrivateTopic(name="Family", phrases=PHRASES, id="family")
     store.save_client(Client(name="Ann", id="c-ann"))
-    agreement = Agreement(client_id="c-ann", participants=people, terms=Terms(topics=[topic]))
+    agreement = build_agreement(*people, client_id="c-ann", topics=[topic])
     store.save_agreement(agreement)
     return agreement, [p.id for p in people]
 
