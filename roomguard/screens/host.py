@@ -1,4 +1,4 @@
-"""What a screen may ask of the app, as one typed accessor, so no screen imports ``roomguard.app``.
+"""What a screen may ask of the app, as one typed accessor, so no screen imports the app module.
 
 Each screen used to import ``RoomguardApp`` (for typing only) and write its own ``rg`` property
 casting ``self.app``. That tied every screen to the module that imports every screen, and hid
@@ -8,8 +8,8 @@ structurally, without inheriting from it (``tests/screens/test_host.py`` checks 
 Textual's own app API (``push_screen``, ``notify``, ``call_from_thread``, ``exit``...) stays on
 ``self.app``; only what Roomguard adds goes through ``self.host``.
 
-To use it, mix :class:`UsesHost` in before the Textual base class, and drop any ``rg`` property
-and any ``from roomguard.app import RoomguardApp``::
+To use it, mix :class:`UsesHost` in before the Textual base class (``tests/test_layers.py``
+fails on a screen that imports the app module instead)::
 
     class HistoryScreen(UsesHost, Screen[None]):
         def on_mount(self) -> None:
