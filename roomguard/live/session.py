@@ -19,7 +19,7 @@ headless check and a live session of the same input record the same alerts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -81,8 +81,8 @@ class MemorySink:
     events: list[Event] = field(default_factory=list)
     record: SessionRecord | None = None
 
-    def append_event(self, session_id: str, event: Event) -> None:
-        self.events.append(event)
+    def append_events(self, session_id: str, events: Sequence[Event]) -> None:
+        self.events += events
 
     def update_session(self, record: SessionRecord) -> None:
         self.record = record

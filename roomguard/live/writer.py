@@ -3,8 +3,8 @@
 The writer owns saving a session from its start to its end; nothing else writes a session's
 journal or index entry, or touches the queue.
 
-Saving never stops a session. A failed write (a full disk, say) stops the queue at that event:
-it and everything after it stay queued in memory, in order, and go out with the next write or
+Saving never stops a session. A failed write (a full disk, say) leaves the journal as it was:
+the events stay queued in memory, in order, with everything after them, and go out with the next write or
 the next :meth:`SessionWriter.flush` (the screen retries every few seconds). The coach is told
 once when saving starts failing and once when everything is saved again (:attr:`notices`,
 drained by the session into its outcomes); meanwhile :attr:`SessionWriter.unsaved_count` is on
@@ -12,7 +12,8 @@ the status line.
 
 Three things are written here:
 
-- the events, one journal append (and fsync) each, as they happen;
+- the events, as they happen: what one input decided (a note, its topic, its alert) in one
+  journal append and one fsync, so an alert costs no more disk waits than a plain note;
 - the session's index entry (alert counts, end time): at the start, when the session ends or is
   left, and again while its last write failed. Counts change with every alert, and an index
   write costs several milliseconds; the journal already holds every alert, so the index can
@@ -24,7 +25,7 @@ Three things are written here:
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from roomguard.core.events import AlertAcknowledged, AlertRaised, Event
@@ -36,7 +37,7 @@ from roomguard.store import StoreError
 class SessionSink(Protocol):
     """Where a session is recorded: the :class:`~roomguard.store.Store`, or memory for a check."""
 
-    def append_event(self, session_id: str, event: Event) -> None: ...
+    def append_events(self, session_id: str, events: Sequence[Event]) -> None: ...
     def update_session(self, record: SessionRecord) -> None: ...
     def save_agreement(self, agreement: Agreement) -> None: ...
 
@@ -121,13 +122,13 @@ class SessionWriter:
         with *index*, the index entry and an unsaved agreement too."""
         if self._record is None:
             return
-        while self._pending:
-            try:
-                self._sink.append_event(self._record.id, self._pending[0])
+        if self._pending:
+            try:  # one append, one fsync, for everything queued: all of it or none
+                self._sink.append_events(self._record.id, list(self._pending))
             except StoreError as exc:
                 self._failed(exc)
                 return
-            self._pending.popleft()
+            self._pending.clear()
         if (index and self._index_dirty) or self._index_missing:
             self._fill_index(self._record)
             try:

@@ -17,7 +17,7 @@ at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -292,7 +292,13 @@ class Store:
 
     def append_event(self, session_id: str, event: Event) -> None:
         """Durably append one event; returns only once it is on disk."""
-        self._journal(session_id).append(dump_event(event))
+        self.append_events(session_id, [event])
+
+    def append_events(self, session_id: str, events: Sequence[Event]) -> None:
+        """Durably append what one input decided, in order, with one fsync; returns only once
+        all of it is on disk. A failure leaves none of it in the journal (see
+        :meth:`EventJournal.append_many`), so the caller can retry the whole batch."""
+        self._journal(session_id).append_many([dump_event(event) for event in events])
 
     def end_session(self, record: SessionRecord, at: datetime) -> None:
         from roomguard.core.events import SessionEnded

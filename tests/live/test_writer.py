@@ -30,9 +30,9 @@ class FlakyStore:
             self.fail[kind] -= 1
             raise WriteFailed(Path(f"/store/{kind}"), OSError(errno.ENOSPC, "disk full"))
 
-    def append_event(self, session_id: str, event: Event) -> None:
+    def append_events(self, session_id: str, events: list[Event]) -> None:
         self._maybe_fail("event")
-        self.events.append(event)
+        self.events += events
 
     def update_session(self, record: SessionRecord) -> None:
         self._maybe_fail("index")

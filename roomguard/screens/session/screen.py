@@ -161,7 +161,8 @@ class SessionScreen(UsesHost, Screen[None]):
                     yield SessionTopics(id="topics")
             with Vertical(id="session-right", classes="pane"):
                 yield SessionLog(id="log")
-                yield LineInput(id="notes", placeholder="Type a note; Enter checks it (Esc leaves)")
+                yield LineInput(self._note_taken, id="notes",
+                                placeholder="Type a note; Enter checks it (Esc leaves)")
         yield TranscriptFeed(id="follow-status")
         yield Footer()
 
@@ -359,10 +360,9 @@ class SessionScreen(UsesHost, Screen[None]):
 
         self.app.push_screen(GuestForm(), added)
 
-    @on(LineInput.Taken, "#notes")
-    def _note_taken(self, event: LineInput.Taken) -> None:
+    def _note_taken(self, text: str) -> None:
         if (live := self._taking_input()) is not None:
-            self._do(live.note(event.text))
+            self._do(live.note(text))
 
     @on(TranscriptFeed.Heard)
     def _heard(self, message: TranscriptFeed.Heard) -> None:
