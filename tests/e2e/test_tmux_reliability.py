@@ -233,12 +233,17 @@ def test_hostile_client_name_reaches_the_terminal_only_as_symbols(
     store = tmp_path / "store"
     client_id = hostile_store(store)
 
+    def drawn(term: Terminal, *texts: str) -> str:
+        """The screen once every one of *texts* is on it. Wait for what the checks read, never
+        for a time: on a busy machine the footer came more than half a second after the rows."""
+        for text in texts:
+            term.wait_for(text, timeout=60)
+        return term.screen()
+
     home = new_terminal(terminals, tmp_path)
     home.start(["--db", str(store)])
     title_before = home.pane_title()
-    screen = home.wait_for("[bold]x[/]")
-    time.sleep(0.5)  # let every frame arrive
-    screen = home.screen()
+    screen = drawn(home, "[bold]x[/]", "Roomguard", "Third parties", "Start session")
     check_terminal_untouched(home, screen, title_before)
     rows = screen.split("\n")
     assert "Roomguard" in rows[0] and "Third parties" in screen  # header, tables still drawn
@@ -253,9 +258,8 @@ def test_hostile_client_name_reaches_the_terminal_only_as_symbols(
     title_before = session.pane_title()
     session.wait_for("Begin session")
     session.send("b")
-    screen = session.wait_for("In the room")
-    time.sleep(0.5)
-    screen = session.screen()
+    screen = drawn(session, "In the room", "Private topics", "In/out",
+                   f"␛]0;{TITLE_MARK}␇␛[2J␛(0 Dana")
     check_terminal_untouched(session, screen, title_before)
     assert f"␛]0;{TITLE_MARK}␇␛[2J␛(0 Dana" in screen  # the status line names them in full
     assert "Private topics" in screen and "In/out" in screen

@@ -103,11 +103,25 @@ def test_run_tui_holds_the_collector_while_starting_and_releases_it(
 
 
 async def test_the_app_releases_the_collector_after_its_first_frame(store_path) -> None:
+    import asyncio
+    import time
+
     from roomguard.app import RoomguardApp
+    from roomguard.screens.dialogs.onboarding import Onboarding
 
     gc.enable()
     quiet_gc.hold_for_startup()
     app = RoomguardApp(store_path)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with app.run_test():
+        # Wait for states, never for a time: on a busy machine the first frame, and the
+        # onboarding dialog an empty store opens, can take many event-loop turns to come. Leaving
+        # before the dialog has mounted shut the app down under its on_mount (NoMatches).
+        def started() -> bool:
+            return (gc.isenabled() and isinstance(app.screen, Onboarding)
+                    and app.focused is not None and app.focused.id == "client")
+
+        deadline = time.monotonic() + 60
+        while not started() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        assert started(), f"not started within 60 s: gc {gc.isenabled()}, screen {app.screen!r}"
         assert gc.isenabled() and gc.get_freeze_count() > 0
