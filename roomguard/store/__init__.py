@@ -1,7 +1,13 @@
 """Durable storage for Roomguard: small TinyDB shards plus append-only session journals."""
 
 from roomguard.store.errors import (
+    BackupDamaged,
+    BackupRefused,
+    FileDamaged,
+    FileMissing,
     InvalidRecord,
+    JournalDamaged,
+    SchemaInvalid,
     StoreCorrupt,
     StoreError,
     StoreLocked,
@@ -13,7 +19,13 @@ from roomguard.store.errors import (
 from roomguard.store.store import Store, restore_without_opening
 
 __all__ = [
+    "BackupDamaged",
+    "BackupRefused",
+    "FileDamaged",
+    "FileMissing",
     "InvalidRecord",
+    "JournalDamaged",
+    "SchemaInvalid",
     "Store",
     "StoreCorrupt",
     "StoreError",

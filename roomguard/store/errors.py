@@ -23,16 +23,73 @@ class StoreLocked(StoreError):
         )
 
 
+_RESTORE_HINT = (
+    "You can restore the newest good backup (roomguard backup list / restore); "
+    "`roomguard verify` lists every problem."
+)
+
+
+def _more(count: int) -> str:
+    return f" {count} more problem{'s were' if count != 1 else ' was'} found. " if count else " "
+
+
 class StoreCorrupt(StoreError):
+    """A store file is damaged or missing. ``path`` is the file, ``reason`` what is wrong with it;
+    ``more`` counts the further problems found in the same check (the message says so, so the
+    coach knows restoring is not about one file only). Subclasses name the kind of damage."""
+
     title = "Store file unreadable"
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, *, more: int = 0) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(
-            f"{path} cannot be read: {reason}. The file has been left untouched. "
-            "You can restore the newest good backup (roomguard backup list / restore)."
-        )
+        self.more = more
+        super().__init__(self._describe() + _more(more) + _RESTORE_HINT)
+
+    def _describe(self) -> str:
+        return f"{self.path} cannot be read: {self.reason}. The file has been left untouched."
+
+
+class FileMissing(StoreCorrupt):
+    """A file the store's other files say must exist is gone. Never read as empty: a missing
+    practice file would otherwise open as a new practice, a missing agreement as none."""
+
+    title = "Store file missing"
+
+    def _describe(self) -> str:
+        return (f"{self.path} is missing: {self.reason}. Nothing was treated as empty, and the "
+                "store has been left untouched.")
+
+
+class FileDamaged(StoreCorrupt):
+    """A file fails its checksum or is cut short: its content is not what Roomguard wrote."""
+
+    title = "Store file damaged"
+
+    def _describe(self) -> str:
+        return f"{self.path} is damaged: {self.reason}. The file has been left untouched."
+
+
+class JournalDamaged(StoreCorrupt):
+    """A session's journal has lines that fail their checksums between good ones, or it ends
+    before the session did. A torn last line after a crash is not this: it is recovered."""
+
+    title = "Session record damaged"
+
+    def __init__(self, path: Path, reason: str, *, unreadable_lines: int = 0,
+                 readable_events: int = 0, more: int = 0) -> None:
+        self.unreadable_lines = unreadable_lines
+        self.readable_events = readable_events
+        super().__init__(path, reason, more=more)
+
+    def _describe(self) -> str:
+        return f"The session record {self.path} is damaged: {self.reason}. It has been left untouched."
+
+
+class SchemaInvalid(StoreCorrupt):
+    """``meta.json`` holds a schema version no Roomguard ever wrote (0, -1, 1.9, "2")."""
+
+    title = "Unknown store version"
 
 
 class StoreTooNew(StoreError):
@@ -79,3 +136,26 @@ class InvalidRecord(StoreError):
     """A record the store refuses to write (an unsafe id, text that cannot be encoded)."""
 
     title = "Cannot save this record"
+
+
+class BackupRefused(StoreError):
+    """No backup was taken, because the store failed verification (or holds nothing yet): a
+    backup of damage would rotate the good backups out. The existing backups are untouched."""
+
+    title = "Backup not taken"
+
+    def __init__(self, root: Path, problems: list[str]) -> None:
+        self.root = root
+        self.problems = problems
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        super().__init__(f"No backup of {root} was taken: {shown}. The existing backups were kept.")
+
+
+class BackupDamaged(StoreCorrupt):
+    """A backup fails its checks: it is never restored from."""
+
+    title = "Backup damaged"
+
+    def _describe(self) -> str:
+        return (f"The backup {self.path} is damaged: {self.reason}. Nothing was restored from it, "
+                "and it has been left untouched.")

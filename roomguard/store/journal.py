@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,16 +50,28 @@ def _decode(line: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def scan(raw: bytes) -> tuple[list[dict[str, Any]], int]:
-    """Decode good records and return them with the byte length up to the last good line.
+@dataclass(frozen=True)
+class JournalScan:
+    """What a journal's bytes hold.
 
-    A bad line followed by good ones (disk damage, not a crash: appends never follow a torn
-    line) is skipped rather than hiding everything after it; bytes after the last good line are
-    the torn tail that :meth:`EventJournal._open` cuts off.
+    ``unreadable_lines`` are lines that fail their checksum *before* a good line: appends never
+    follow a torn line, so that is damage to the disk or the file, never a crash. ``torn_bytes``
+    are the bytes after the last good line: an unfinished write, which a crash leaves behind.
     """
+
+    records: list[dict[str, Any]]
+    good_bytes: int
+    unreadable_lines: int
+    torn_bytes: int
+
+
+def inspect(raw: bytes) -> JournalScan:
+    """Decode every good line of *raw* and count what could not be read, and where."""
     records: list[dict[str, Any]] = []
     good = 0
     pos = 0
+    bad_since_good = 0
+    unreadable = 0
     size = len(raw)
     while pos < size:
         nl = raw.find(b"\n", pos)
@@ -66,10 +79,25 @@ def scan(raw: bytes) -> tuple[list[dict[str, Any]], int]:
             break  # torn tail: no newline yet
         record = _decode(raw[pos:nl])
         pos = nl + 1
-        if record is not None:
-            records.append(record)
-            good = pos
-    return records, good
+        if record is None:
+            bad_since_good += 1
+            continue
+        records.append(record)
+        good = pos
+        unreadable += bad_since_good
+        bad_since_good = 0
+    return JournalScan(records, good, unreadable, size - good)
+
+
+def scan(raw: bytes) -> tuple[list[dict[str, Any]], int]:
+    """Decode good records and return them with the byte length up to the last good line.
+
+    A bad line followed by good ones (disk damage, not a crash: appends never follow a torn
+    line) is skipped rather than hiding everything after it; bytes after the last good line are
+    the torn tail that :meth:`EventJournal._open` cuts off. :func:`inspect` also counts them.
+    """
+    found = inspect(raw)
+    return found.records, found.good_bytes
 
 
 class EventJournal:
@@ -82,14 +110,19 @@ class EventJournal:
         self.torn_bytes = 0  # bytes cut off a torn tail when opened for append
 
     def read(self) -> list[dict[str, Any]]:
+        """The good records; a journal not yet written reads empty (the store decides whether
+        a missing journal is allowed: see :meth:`read_bytes`)."""
+        raw = self.read_bytes()
+        return [] if raw is None else scan(raw)[0]
+
+    def read_bytes(self) -> bytes | None:
+        """The journal's bytes, None when the file does not exist."""
         try:
-            raw = self.path.read_bytes()
+            return self.path.read_bytes()
         except FileNotFoundError:
-            return []
+            return None
         except OSError as exc:  # e.g. permission denied: say which file, as for the others
             raise StoreCorrupt(self.path, exc.strerror or str(exc)) from exc
-        records, _ = scan(raw)
-        return records
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.read())

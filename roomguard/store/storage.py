@@ -4,6 +4,10 @@ Stock ``JSONStorage`` truncates and rewrites the file in place (a crash mid-writ
 re-reads and re-parses the whole file on every operation. This storage:
 
 * writes with temp file + fsync + rename + directory fsync (:func:`atomic_write`),
+* seals what it writes with a checksum (seal.py) and checks it on every read, so a flipped byte
+  or a file cut short is named instead of read as a slightly different practice,
+* refuses to read a file it was told exists (``expect_file``) as empty when it is gone: TinyDB
+  treats a missing file as a new empty database, which would hide a deleted practice or agreement,
 * keeps the last state in memory, so reads cost nothing while this process is the only writer,
 * notices another process's writes (size/mtime change) when opened read-only,
 * serialises with orjson (several times faster than ``json``, same output for our documents),
@@ -23,13 +27,52 @@ import orjson
 from tinydb.storages import Storage
 
 from roomguard.store.atomic import atomic_write
-from roomguard.store.errors import InvalidRecord, StoreCorrupt, StoreReadOnly, WriteFailed
+from roomguard.store.errors import (
+    FileDamaged,
+    FileMissing,
+    InvalidRecord,
+    StoreCorrupt,
+    StoreReadOnly,
+    WriteFailed,
+)
+from roomguard.store.seal import SealBroken, seal, unseal
+
+
+def decode_document(path: Path, raw: bytes, *, sealed: bool = True) -> dict[str, dict[str, Any]]:
+    """The tables of one TinyDB file's bytes, or the :class:`StoreCorrupt` naming what is wrong.
+
+    *sealed* is False only for a store of schema version 1, written before files had checksums.
+    """
+    if sealed:
+        try:
+            raw = unseal(raw)
+        except SealBroken as exc:
+            raise FileDamaged(path, str(exc)) from exc
+    elif not raw.strip():
+        raise StoreCorrupt(path, "the file is empty (zero length)")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreCorrupt(path, f"invalid JSON ({exc})") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise StoreCorrupt(path, "not a TinyDB document (tables must be objects)")
+    return data
+
+
+def encode_document(data: dict[str, dict[str, Any]]) -> bytes:
+    """What :class:`AtomicJSONStorage` writes for *data*: its JSON, sealed."""
+    return seal(orjson.dumps(data))
 
 
 class AtomicJSONStorage(Storage):
-    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, readonly: bool = False, *, sealed: bool = True,
+                 expect_file: str = "") -> None:
+        """*expect_file*, when given, says why the file must exist (the message of the
+        :class:`FileMissing` raised when it does not)."""
         self.path = Path(path)
         self.readonly = readonly
+        self.sealed = sealed
+        self.expect_file = expect_file
         self._cache: dict[str, dict[str, Any]] | None = None
         self._stamp: tuple[int, int] | None = None
 
@@ -46,6 +89,8 @@ class AtomicJSONStorage(Storage):
         stamp = self._file_stamp()
         if stamp is None:
             self._cache, self._stamp = None, None
+            if self.expect_file:
+                raise FileMissing(self.path, self.expect_file)
             return None
         try:
             raw = self.path.read_bytes()
@@ -53,14 +98,7 @@ class AtomicJSONStorage(Storage):
             raise StoreCorrupt(self.path, "permission denied") from exc
         except OSError as exc:
             raise StoreCorrupt(self.path, exc.strerror or str(exc)) from exc
-        if not raw.strip():
-            raise StoreCorrupt(self.path, "the file is empty (zero length)")
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise StoreCorrupt(self.path, f"invalid JSON ({exc})") from exc
-        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-            raise StoreCorrupt(self.path, "not a TinyDB document (tables must be objects)")
+        data = decode_document(self.path, raw, sealed=self.sealed)
         self._cache, self._stamp = data, stamp
         return data
 
@@ -68,9 +106,10 @@ class AtomicJSONStorage(Storage):
         if self.readonly:
             self._cache = None
             raise StoreReadOnly(self.path)
+        if not self.sealed:  # a version 1 store is read, never written, until it is migrated
+            raise StoreReadOnly(self.path, "it must be migrated to this version of Roomguard first")
         try:
-            payload = orjson.dumps(data)
-            atomic_write(self.path, payload)
+            atomic_write(self.path, encode_document(data))
         except OSError as exc:
             self._cache = None  # TinyDB mutated our cached dict; the disk is the truth
             raise WriteFailed(self.path, exc) from exc

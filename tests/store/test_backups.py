@@ -12,6 +12,7 @@ import pytest
 from roomguard.core.events import NoteAdded
 from roomguard.core.models import Agreement, Client
 from roomguard.store import Store, StoreCorrupt, StoreLocked, backups, restore_without_opening
+from roomguard.store.seal import unseal
 from tests.store.faults import temp_files
 
 NOW = datetime(2026, 3, 15, 12, 0, 0)
@@ -44,7 +45,7 @@ def test_backup_holds_every_store_file_but_not_the_lock_or_other_backups(populat
     assert path.parent == root / "backups"
     assert path.name == "roomguard-20260315-120000-manual.zip"
     with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
+        names = set(zf.namelist()) - {backups.MANIFEST}
         assert names == {
             "meta.json",
             "practice.json",
@@ -56,7 +57,7 @@ def test_backup_holds_every_store_file_but_not_the_lock_or_other_backups(populat
     assert first.name not in names
     assert temp_files(root) == []
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert backups.verify(path) == sorted(names) or set(backups.verify(path)) == names
+    assert set(backups.verify(path)) == names
 
 
 def test_list_is_newest_first_with_reasons_and_ignores_foreign_files(populated):
@@ -237,11 +238,13 @@ def test_restored_files_are_private(populated):
         assert stat.S_IMODE(path.stat().st_mode) == want, path
 
 
-def test_backup_json_members_parse(populated):
+def test_backup_json_members_are_sealed_json(populated):
     root, _ = populated
     with Store.open(root) as store:
         backup = store.backup("manual")
     with zipfile.ZipFile(backup) as zf:
         for name in zf.namelist():
-            if name.endswith(".json"):
-                orjson.loads(zf.read(name))
+            if name == backups.MANIFEST:
+                assert set(orjson.loads(zf.read(name))["files"]) == set(zf.namelist()) - {name}
+            elif name.endswith(".json"):
+                assert isinstance(orjson.loads(unseal(zf.read(name))), dict)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from roomguard.core.models import Agreement, Client, Participant, Role, SessionRecord
 from roomguard.store import Store, StoreCorrupt, codec
 from roomguard.store.codec import CodecError, dump, dump_event, load, load_event
+from roomguard.store.seal import seal, unseal
 from tests.strategies import agreements, any_event, clients, session_records
 
 
@@ -185,9 +186,9 @@ def test_store_reports_a_wrongly_typed_client_file_as_corrupt_naming_file_and_fi
         store.save_client(Client(name="Ann", id="c1"))
         store.save_agreement(Agreement(client_id="c1"))
     path = store_path / "clients" / "c1.json"
-    doc = orjson.loads(path.read_bytes())
+    doc = orjson.loads(unseal(path.read_bytes()))
     doc["agreement"]["1"]["terms"]["version"] = "two"
-    path.write_bytes(orjson.dumps(doc))
+    path.write_bytes(seal(orjson.dumps(doc)))  # checksum fine: the shape is what is wrong
     before = path.read_bytes()
     with Store.open(store_path) as store, pytest.raises(StoreCorrupt) as caught:
         store.agreement("c1")
@@ -208,9 +209,28 @@ def test_store_reports_a_wrongly_typed_event_as_corrupt_naming_the_journal(store
     journal = store.root / "sessions" / record.month / f"{record.id}.jsonl"
     with journal.open("ab") as fh:  # well-formed line, checksum fine, but the wrong shape
         fh.write(encode_line({"kind": "note", "at": "2026-03-01T09:06:00", "text": 42}))
+    store.end_session(record, datetime(2026, 3, 1, 9, 7))  # ended: not recounted at open
     store.close()
     with Store.open(store.root) as again, pytest.raises(StoreCorrupt) as caught:
         again.events(record.id)
+    assert caught.value.path == journal
+    assert "$.text" in str(caught.value)
+
+
+def test_a_wrongly_typed_event_in_a_session_left_open_is_named_at_open(store):
+    """Opening recomputes a left-open session's counts from its journal: the bad event is
+    found then, and the open refuses naming the journal, not a traceback."""
+    from datetime import datetime
+
+    from roomguard.store.journal import encode_line
+
+    record = store.start_session("c1", datetime(2026, 3, 1, 9), 1, [])
+    journal = store.root / "sessions" / record.month / f"{record.id}.jsonl"
+    with journal.open("ab") as fh:
+        fh.write(encode_line({"kind": "note", "at": "2026-03-01T09:06:00", "text": 42}))
+    store.close()
+    with pytest.raises(StoreCorrupt) as caught:
+        Store.open(store.root)
     assert caught.value.path == journal
     assert "$.text" in str(caught.value)
 

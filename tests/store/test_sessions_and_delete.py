@@ -9,6 +9,7 @@ import pytest
 from roomguard.core.events import NoteAdded, PresenceChanged
 from roomguard.core.models import Agreement, Client, Participant, Role
 from roomguard.store import Store, StoreReadOnly
+from roomguard.store.errors import FileMissing
 
 STARTS = {
     "ann": [datetime(2025, 12, 30, 9), datetime(2026, 1, 5, 9), datetime(2026, 1, 5, 14)],
@@ -102,11 +103,12 @@ def test_reading_stops_with_the_iteration(practice, monkeypatch):
         opened = []
         real = store._table
         monkeypatch.setattr(
-            store, "_table", lambda path, name: opened.append(path) or real(path, name)
+            store, "_table", lambda path, *args: opened.append(path) or real(path, *args)
         )
         newest = next(iter(store.sessions()))
         assert newest.started_at == datetime(2026, 3, 1, 0)
-        assert opened == [root / "sessions" / "202603.json"]
+        indexes = [p for p in opened if p.parent == root / "sessions"]
+        assert indexes == [root / "sessions" / "202603.json"]
 
 
 def test_open_sessions_until_ended(practice):
@@ -127,7 +129,8 @@ def test_unknown_session_is_none(practice):
     with Store.open(root) as store:
         assert store.session("209901-0000000000000000") is None
         assert store.session("202601-0000000000000000") is None
-        assert store.events("202601-0000000000000000") == []
+        with pytest.raises(FileMissing, match="journal of session 202601-0000000000000000"):
+            store.events("202601-0000000000000000")  # never an empty session
 
 
 # ------------------------------------------------------------------ delete
