@@ -22,6 +22,7 @@ from roomguard.core.detection import Detector, Hit
 from roomguard.core.events import Event, GuestJoined, PresenceSource, TopicSource
 from roomguard.core.models import Participant
 from roomguard.core.session import Guard, NoteVerdict, judge_note, parse_note
+from roomguard.core.text import storable
 from roomguard.core.transcript import Utterance
 
 # A plain transcript has no times; assume this pace so "recently active" (a few minutes) means
@@ -39,7 +40,10 @@ def cue_offset(utterance: Utterance) -> timedelta:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """A line to judge: typed by the coach (``source`` NOTE) or heard in a transcript."""
+    """A line to judge: typed by the coach (``source`` NOTE) or heard in a transcript.
+
+    Built with :meth:`typed` or :meth:`heard`, which make the text storable (see
+    :func:`~roomguard.core.text.storable`)."""
 
     text: str
     source: TopicSource
@@ -48,12 +52,12 @@ class Line:
 
     @classmethod
     def typed(cls, text: str) -> Line:
-        return cls(text, TopicSource.NOTE)
+        return cls(storable(text), TopicSource.NOTE)
 
     @classmethod
     def heard(cls, utterance: Utterance) -> Line:
-        return cls(utterance.text, TopicSource.TRANSCRIPT, " ".join(utterance.speaker.split()),
-                   utterance.cue_time)
+        return cls(storable(utterance.text), TopicSource.TRANSCRIPT,
+                   storable(" ".join(utterance.speaker.split())), utterance.cue_time)
 
 
 @dataclass(frozen=True)

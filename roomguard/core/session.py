@@ -50,7 +50,7 @@ from roomguard.core.policy import (
     evaluate,
     person_clearance,
 )
-from roomguard.core.text import fold
+from roomguard.core.text import fold, storable
 
 RECENT_WINDOW = timedelta(minutes=5)
 
@@ -472,7 +472,7 @@ class Guard:
     ) -> list[Event]:
         """An unlisted person arrived: GuestJoined, and alerts for any recently active topic."""
         self._require_open()
-        name = " ".join(name.split())
+        name = storable(" ".join(name.split()))
         if not name:
             raise SessionError("a guest needs a name (e.g. 'visitor')")
         guest = Participant(name=name, role=Role.GUEST, added_on=now.date())
@@ -606,7 +606,8 @@ class Guard:
         if mute_phrase and action is not AckAction.FALSE_ALARM:
             raise SessionError("only a false alarm can mute a phrase")
         out: list[Event] = []
-        self._push(out, AlertAcknowledged(now, alert_id, action, note, mute_phrase))
+        self._push(out, AlertAcknowledged(now, alert_id, action, storable(note),
+                                          storable(mute_phrase)))
         return out
 
     def set_discreet(self, on: bool, now: datetime) -> list[Event]:

@@ -53,3 +53,17 @@ def fold(text: str) -> str:
     validation calls a duplicate is the name a lookup or a transcript label finds.
     """
     return _SPACE.sub(" ", text.strip()).casefold()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """*text* with every lone surrogate replaced by U+FFFD, so it can be written as UTF-8.
+
+    A terminal with a broken encoding, or a paste of mangled text, can hand Python a lone
+    surrogate; the journal cannot encode it and would refuse the event again on every retry,
+    holding back everything after it. Replacing it where text comes in keeps every other
+    character the coach typed, and the replacement character shows where something was lost.
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text

@@ -7,10 +7,13 @@ import gc
 import io
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -37,7 +40,7 @@ from roomguard.screens.session.acknowledge_form import AcknowledgeForm
 from roomguard.screens.session.briefing import SessionBriefing, briefing_for
 from roomguard.screens.session.follow_form import FollowForm, check_transcript_path
 from roomguard.screens.session.guest_form import GuestForm
-from roomguard.screens.session.leave import LeaveSession
+from roomguard.screens.session.questions import LeaveSession
 from roomguard.screens.session.screen import SessionScreen
 from roomguard.screens.session.summary import SessionSummaryScreen, summary_text
 from roomguard.store import Store
@@ -47,24 +50,22 @@ from roomguard.widgets.roster import Roster
 from roomguard.widgets.session_log import SessionLog
 from roomguard.widgets.session_topics import SessionTopics
 from roomguard.widgets.transcript_feed import TranscriptFeed
-from tests.screens.helpers import NOW, TODAY, make_app, seeded_store
+from tests.screens.helpers import (
+    NOW,
+    TODAY,
+    make_app,
+    past_briefing,
+    running_session,
+    seeded_store,
+    session_app,
+)
+from tests.screens.helpers import settle_session as settle
 
 SIZE = (120, 40)
 DIVORCE = "we talked about the divorce"
 
 
 # ----------------------------------------------------------------------------- helpers
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and the screen repaint; a transcript follower runs until stopped,
-    so it is not waited for."""
-    await pilot.pause()
-    app = pilot.app
-    others = [w for w in app.workers if w.group != "follow"]
-    if others:  # (an empty list would mean "every worker")
-        await app.workers.wait_for_complete(others)
-    await pilot.pause()
-
-
 def client_and_agreement(path: Path, name: str) -> tuple[Client, Agreement]:
     with Store.open(path, readonly=True) as store:
         client = store.find_client(name)
@@ -86,28 +87,11 @@ def kinds(events: list[Event], kind: type) -> list:
     return [e for e in events if isinstance(e, kind)]
 
 
-def session_app(path: Path, name: str = "Noah Kim", **kwargs: object) -> RoomguardApp:
-    client, _ = client_and_agreement(path, name)
-    return make_app(path, session_client=client.id, **kwargs)
-
-
 def screen_of(app: RoomguardApp) -> SessionScreen:
     for screen in app.screen_stack:
         if isinstance(screen, SessionScreen):
             return screen
     raise AssertionError(f"no session screen in {app.screen_stack}")
-
-
-async def begin(pilot: Pilot[None]) -> SessionScreen:
-    """Get past the briefing: the session is running."""
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, SessionBriefing)
-    await pilot.press("enter")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, SessionScreen), screen
-    assert screen.record is not None
-    return screen
 
 
 async def type_line(pilot: Pilot[None], text: str) -> None:
@@ -143,9 +127,11 @@ def roster_text(screen: SessionScreen) -> str:
 
 
 class Bells:
-    def __init__(self, app: RoomguardApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counts the bells every app of this test rings (from its start)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        monkeypatch.setattr(app, "bell", self.ring)
+        monkeypatch.setattr(RoomguardApp, "bell", lambda app: self.ring())
 
     def ring(self) -> None:
         self.count += 1
@@ -198,9 +184,7 @@ class TestStarting:
 
     async def test_begin_records_the_start_with_client_and_coach_present(self, path: Path) -> None:
         _, agreement = client_and_agreement(path, "Noah Kim")
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
             assert screen.record is not None
             (started,) = journal(path, screen.record.id)
             assert isinstance(started, SessionStarted)
@@ -212,9 +196,8 @@ class TestStarting:
             assert "NOT cleared for Family conflict" in text
 
     async def test_open_session_from_today_is_resumed(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             session_id = screen.record.id  # type: ignore[union-attr]
@@ -238,16 +221,15 @@ class TestStarting:
         assert [e.present for e in kinds(events, PresenceChanged)] == [True, False]
 
     async def test_declining_resume_starts_a_new_session(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             first = screen.record.id  # type: ignore[union-attr]
             await app.action_quit()
         app = session_app(path)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await pilot.press("n")  # start a new one
-            screen = await begin(pilot)
+            screen = await past_briefing(pilot)
             assert screen.record is not None and screen.record.id != first
 
     async def test_client_without_agreement_goes_back_home(self, path: Path) -> None:
@@ -266,9 +248,7 @@ class TestPresence:
     async def test_number_keys_toggle_and_store_at_once(self, path: Path) -> None:
         _, agreement = client_and_agreement(path, "Noah Kim")
         grace = person_id(agreement, "Grace Kim")
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
             await pilot.press("3")
             await settle(pilot)
             assert "3 ● in   Grace Kim" in roster_text(screen)
@@ -287,9 +267,8 @@ class TestPresence:
             assert [c.present for c in changes] == [True, False, False]
 
     async def test_digits_type_into_the_notes_input(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("n")
             await pilot.press("3", "1", "g")
             await settle(pilot)
@@ -304,27 +283,23 @@ class TestPresence:
             assert "3 ● in   Grace Kim" in roster_text(screen)
 
     async def test_number_beyond_the_list_warns(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("7")
             await settle(pilot)
             assert any("no person 7" in str(n.message) for n in app._notifications)
             assert len(journal(path, screen.record.id)) == 1  # type: ignore[union-attr]
 
     async def test_clicking_a_person_toggles_them(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
             rows = list(screen.query("RosterRow"))
             await pilot.click(rows[2])
             await settle(pilot)
             assert "3 ● in   Grace Kim" in roster_text(screen)
 
     async def test_guest_is_added_uncleared(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("g")
             await settle(pilot)
             assert isinstance(app.screen, GuestForm)
@@ -351,10 +326,9 @@ class TestAlerts:
     async def test_typed_private_phrase_with_uncleared_person_alerts(
         self, path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        app = session_app(path)
-        bells = Bells(app, monkeypatch)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        bells = Bells(monkeypatch)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             text = banner_text(screen)
@@ -376,10 +350,8 @@ class TestAlerts:
     async def test_no_alert_when_everyone_present_is_cleared(
         self, path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        app = session_app(path)
-        bells = Bells(app, monkeypatch)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        bells = Bells(monkeypatch)
+        async with running_session(path) as (pilot, screen):
             await type_line(pilot, DIVORCE)
             assert not screen.query_one(AlertBanner).alerts
             assert bells.count == 0
@@ -394,18 +366,14 @@ class TestAlerts:
             assert "Grace Kim joined while Family conflict is active" in banner_text(screen)
 
     async def test_repeated_mention_does_not_stack_alerts(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             await type_line(pilot, "the divorce again")
             assert len(screen.state.unacknowledged()) == 1
 
     async def test_manual_topic_mark_alerts_and_is_stored(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
             await pilot.press("3")
             topics = screen.query_one(SessionTopics)
             topics.focus()
@@ -425,9 +393,7 @@ class TestAlerts:
             assert [m.active for m in marks] == [True, False]
 
     async def test_marked_topic_alerts_when_someone_joins(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
             screen.query_one(SessionTopics).focus()
             await pilot.press("m")  # Family conflict, with only Noah and the coach
             await settle(pilot)
@@ -446,9 +412,8 @@ class TestAlerts:
     async def test_acknowledge_each_action(
         self, path: Path, key: str, action: AckAction
     ) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             await pilot.press("escape")  # out of the notes input
@@ -474,9 +439,7 @@ class TestAlerts:
     async def test_verbal_consent_adds_a_todo_and_clears_for_the_session(
         self, path: Path
     ) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             await pilot.press("escape", "a")
@@ -495,9 +458,8 @@ class TestAlerts:
         assert todo.session_id == screen.record.id  # type: ignore[union-attr]
 
     async def test_false_alarm_can_mute_the_phrase_for_this_client(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("3")
             await type_line(pilot, "my parents argued about custody of the dog")
             await pilot.press("escape", "a")
@@ -519,9 +481,8 @@ class TestAlerts:
     async def test_acknowledging_needs_a_choice_and_cancel_keeps_the_alert(
         self, path: Path
     ) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             await pilot.press("escape", "a")
@@ -537,9 +498,8 @@ class TestAlerts:
             assert banner_text(screen)
 
     async def test_a_with_no_alert_says_so(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            await begin(pilot)
+        async with running_session(path) as (pilot, _):
+            app = pilot.app
             await pilot.press("a")
             await settle(pilot)
             assert not isinstance(app.screen, AcknowledgeForm)
@@ -549,9 +509,8 @@ class TestAlerts:
 # ----------------------------------------------------------------------------- discreet mode
 class TestDiscreet:
     async def test_discreet_mode_masks_topics_and_private_lines(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             await type_line(pilot, "next session on Tuesday")
@@ -578,9 +537,8 @@ class TestDiscreet:
             assert [c.on for c in changes] == [True, False]
 
     async def test_acknowledge_form_is_masked_in_discreet_mode(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            await begin(pilot)
+        async with running_session(path) as (pilot, _):
+            app = pilot.app
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             await pilot.press("escape", "d", "a")
@@ -594,9 +552,7 @@ class TestDiscreet:
     ) -> None:
         with Store.open(path) as store:
             store.set_setting("auto_discreet", True)
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
             assert not screen.state.discreet  # only cleared people so far
             await pilot.press("3")
             await settle(pilot)
@@ -604,9 +560,8 @@ class TestDiscreet:
             assert kinds(journal(path, screen.record.id), DiscreetModeChanged)  # type: ignore[union-attr]
 
     async def test_auto_discreet_is_a_palette_command_and_a_setting(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             titles = {c.title for c in app.get_system_commands(screen)}
             for wanted in ("Automatic discreet mode on/off", "Guest", "Discreet", "Acknowledge",
                            "Mark topic", "Follow", "End", "Toggle person 3 in/out"):
@@ -625,10 +580,9 @@ class TestFollow:
         self, path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         transcript = tmp_path / "call.txt"
-        app = session_app(path, follow=transcript)
-        bells = Bells(app, monkeypatch)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        bells = Bells(monkeypatch)
+        async with running_session(path, follow=transcript) as (pilot, screen):
+            app = pilot.app
             status = screen.query_one(TranscriptFeed)
             await wait_for(pilot, lambda: "waiting for file" in status.render().plain)
             with transcript.open("a", encoding="utf-8") as out:
@@ -663,10 +617,8 @@ class TestFollow:
             "Noah: the divorce", "Noah: my girlfriend", "Noah: I feel unsafe", "Noah: exam stress",
         ]
         transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        app = session_app(path, follow=transcript)
-        bells = Bells(app, monkeypatch)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        bells = Bells(monkeypatch)
+        async with running_session(path, follow=transcript) as (pilot, screen):
             await wait_for(pilot, lambda: len(screen.state.alerts) == 3)
             await pilot.pause(0.2)
             assert bells.count == 3  # school worries: Grace is cleared for it
@@ -677,9 +629,8 @@ class TestFollow:
         self, path: Path, tmp_path: Path
     ) -> None:
         transcript = tmp_path / "later.vtt"
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             await pilot.press("f")
             await settle(pilot)
             assert isinstance(app.screen, FollowForm)
@@ -711,9 +662,8 @@ class TestFollow:
 # ----------------------------------------------------------------------------- ending
 class TestEnding:
     async def test_end_session_shows_a_summary_and_closes_the_record(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             record_id = screen.record.id  # type: ignore[union-attr]
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
@@ -745,9 +695,8 @@ class TestEnding:
     async def test_unhandled_alerts_can_be_acknowledged_from_the_summary(
         self, path: Path
     ) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             record_id = screen.record.id  # type: ignore[union-attr]
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
@@ -774,9 +723,8 @@ class TestEnding:
             assert record is not None and (record.alerts, record.unhandled) == (1, 0)
 
     async def test_escape_asks_and_can_leave_the_session_open(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
             record_id = screen.record.id  # type: ignore[union-attr]
             await pilot.press("escape")
             await settle(pilot)
@@ -801,9 +749,8 @@ class TestEnding:
             assert isinstance(app.screen, Confirm)
 
     async def test_escape_can_end_the_session(self, path: Path) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            await begin(pilot)
+        async with running_session(path) as (pilot, _):
+            app = pilot.app
             await pilot.press("escape")
             await settle(pilot)
             await pilot.press("e")
@@ -816,16 +763,15 @@ class TestStoreFailure:
     async def test_unsaved_events_are_queued_shown_and_retried(
         self, path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
-            real = app.store.append_event
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
+            real = app.store.append_events
             full = OSError(28, "No space left on device")
 
-            def failing(session_id: str, event: Event) -> None:
+            def failing(session_id: str, events: list[Event]) -> None:
                 raise WriteFailed(Path("journal.jsonl"), full)
 
-            monkeypatch.setattr(app.store, "append_event", failing)
+            monkeypatch.setattr(app.store, "append_events", failing)
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             unsaved = screen.unsaved_count
@@ -836,7 +782,7 @@ class TestStoreFailure:
                       and n.title == "Could not save"]
             assert len(errors) == 1  # said once, not on every keystroke
             assert "Family conflict" in banner_text(screen)  # the session keeps running
-            monkeypatch.setattr(app.store, "append_event", real)
+            monkeypatch.setattr(app.store, "append_events", real)
             screen._tick()  # what the 2-second timer does
             await settle(pilot)
             assert screen.unsaved_count == 0
@@ -852,19 +798,17 @@ class TestStoreFailure:
         app = session_app(path)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            real_start, real_append = app.store.start_session, app.store.append_event
+            real_start, real_append = app.store.start_session, app.store.append_events
 
             def failing(*args: object, **kwargs: object) -> None:
                 raise WriteFailed(Path("journal.jsonl"), OSError(28, "No space left"))
 
-            monkeypatch.setattr(app.store, "start_session", failing)
-            monkeypatch.setattr(app.store, "append_event", failing)
-            screen = await begin(pilot)
+            monkeypatch.setattr(app.store, "append_events", failing)
+            screen = await past_briefing(pilot)
             await pilot.press("3")
             await settle(pilot)
             assert screen.unsaved_count == 3  # start, presence, and the index entry
-            monkeypatch.setattr(app.store, "start_session", real_start)
-            monkeypatch.setattr(app.store, "append_event", real_append)
+            monkeypatch.setattr(app.store, "append_events", real_append)
             await wait_for(pilot, lambda: screen.unsaved_count == 0, timeout=5)
             record_id = screen.record.id  # type: ignore[union-attr]
         events = journal(path, record_id)
@@ -875,21 +819,20 @@ class TestStoreFailure:
     async def test_summary_waits_for_unsaved_events(
         self, path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
-            real = app.store.append_event
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
+            real = app.store.append_events
 
-            def failing(session_id: str, event: Event) -> None:
+            def failing(session_id: str, events: list[Event]) -> None:
                 raise WriteFailed(Path("journal.jsonl"), OSError(28, "No space left"))
 
-            monkeypatch.setattr(app.store, "append_event", failing)
+            monkeypatch.setattr(app.store, "append_events", failing)
             screen.end_session()
             await settle(pilot)
             await pilot.press("enter")  # close the summary
             await settle(pilot)
             assert app.screen is screen  # not left while the end is unsaved
-            monkeypatch.setattr(app.store, "append_event", real)
+            monkeypatch.setattr(app.store, "append_events", real)
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
@@ -900,19 +843,159 @@ class TestStoreFailure:
 # Line-to-alert latency is measured by `make bench` (bench/bench_alert_latency.py), not here.
 
 
-# ----------------------------------------------------------------------------- snapshot
-def test_session_snapshot_with_active_alert(snap_compare, tmp_path: Path) -> None:
+# ----------------------------------------------------------------------------- snapshots
+# Each at 80x24 and 120x36. A snapshot waits on state (workers done, the screen settled), never
+# on time: toasts are kept up until it is taken (see lasting_toasts), and the clock is fixed.
+SNAPSHOT_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+
+
+@pytest.fixture
+def lasting_toasts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Toasts stay up until the snapshot is taken, however busy the machine: a toast's timeout
+    runs on the real clock, which no snapshot may depend on. (What a toast shows is unchanged.)"""
+    real = App.notify
+
+    def notify(self: App[object], message: str, *, title: str = "",
+               severity: SeverityLevel = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        real(self, message, title=title, severity=severity, timeout=3600, markup=markup)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+
+class FullDisk:
+    """From now until :meth:`clear`, appending to a session's journal fails as on a full disk."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.full = True
+        for name in ("append_event", "append_events"):
+            monkeypatch.setattr(store, name, self._failing(getattr(store, name)))
+
+    def _failing(self, real: Callable[..., None]) -> Callable[..., None]:
+        def append(*args: object) -> None:
+            if self.full:
+                raise WriteFailed(Path("journal.jsonl"), OSError(28, "No space left on device"))
+            real(*args)
+
+        return append
+
+    def clear(self) -> None:
+        self.full = False
+
+
+async def alert_on_screen(pilot: Pilot[None]) -> SessionScreen:
+    """Begin, let Grace in and mention the divorce: an alert waits; focus back on the roster."""
+    screen = await past_briefing(pilot)
+    await pilot.press("3")
+    await type_line(pilot, DIVORCE)
+    await pilot.press("escape")
+    await settle(pilot)
+    return screen
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_session_snapshot_with_active_alert(
+    snap_compare, tmp_path: Path, size: tuple[int, int], lasting_toasts: None
+) -> None:
     path = seeded_store(tmp_path / "store")
 
     async def run_before(pilot: Pilot[None]) -> None:
-        await begin(pilot)
+        screen = await alert_on_screen(pilot)
+        assert len(screen.state.unacknowledged()) == 1
+
+    assert snap_compare(session_app(path), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_session_snapshot_in_discreet_mode(
+    snap_compare, tmp_path: Path, size: tuple[int, int], lasting_toasts: None
+) -> None:
+    """The same alert, discreetly: no topic, phrase or private line shows; toasts taken down."""
+    path = seeded_store(tmp_path / "store")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        screen = await alert_on_screen(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert screen.state.discreet and not pilot.app._notifications
+
+    assert snap_compare(session_app(path), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_session_snapshot_with_unsaved_events(
+    snap_compare, tmp_path: Path, size: tuple[int, int], lasting_toasts: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The disk fills after the start: the session runs on, the status line counts what is not
+    saved, and one toast says why."""
+    path = seeded_store(tmp_path / "store")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        screen = await past_briefing(pilot)
+        FullDisk(pilot.app.store, monkeypatch)  # type: ignore[attr-defined]
         await pilot.press("3")
         await type_line(pilot, DIVORCE)
         await pilot.press("escape")
         await settle(pilot)
+        assert screen.unsaved_count == 4
 
-    assert snap_compare(session_app(path), terminal_size=(120, 36), run_before=run_before)
+    assert snap_compare(session_app(path), terminal_size=size, run_before=run_before)
 
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_session_snapshot_on_a_read_only_store(
+    snap_compare, tmp_path: Path, size: tuple[int, int], lasting_toasts: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another Roomguard holds the store: this one opens read-only, refuses the session with a
+    toast saying why, and stays on home in read-only mode."""
+    monkeypatch.chdir(tmp_path)  # the messages name the store by the path it was given
+    path = seeded_store(Path("store"))
+    other = Store.open(path)  # the other instance, writing
+    # Who holds the lock, as the other instance recorded it (its pid and start vary by run).
+    (path / "roomguard.lock").write_text(
+        '{"pid": 4242, "host": "coach-laptop", "since": "2026-11-25T09:00:00"}', encoding="utf-8")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+        assert [n.title for n in pilot.app._notifications] == ["Read-only", "Read-only"]
+
+    try:
+        assert snap_compare(session_app(path), terminal_size=size, run_before=run_before)
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_store_problem_snapshot(
+    snap_compare, tmp_path: Path, size: tuple[int, int], lasting_toasts: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """practice.json is damaged: instead of home, what is wrong and the backups to restore."""
+    from roomguard.screens import store_problem
+    from roomguard.screens.store_problem import StoreProblemScreen
+    from roomguard.store.backups import list_backups
+
+    monkeypatch.chdir(tmp_path)
+    path = seeded_store(Path("store"))
+    with Store.open(path) as store:
+        taken = store.backup("manual")
+    taken.rename(taken.with_name("roomguard-20261124-183000-daily.zip"))  # a fixed time
+    (path / "practice.json").write_bytes(b'{"clients": {"1": ')
+
+    def listed(root: Path) -> list[object]:
+        # A backup's size varies by a few bytes from run to run (the demo's ids are random).
+        return [replace(b, size=8_750) for b in list_backups(root)]
+
+    monkeypatch.setattr(store_problem, "list_backups", listed)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, StoreProblemScreen)
+
+    assert snap_compare(make_app(path), terminal_size=size, run_before=run_before)
 
 
 # ----------------------------------------------------------------------------- action items
@@ -920,9 +1003,7 @@ class TestShareableActionItems:
     async def test_share_prefix_tags_an_action_item_unless_it_is_private(self, path: Path) -> None:
         from roomguard.core.events import NoteAdded
 
-        app = session_app(path)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await begin(pilot)
+        async with running_session(path) as (pilot, screen):
             await type_line(pilot, "share: book the room for Tuesday")
             await type_line(pilot, "share: talk about the divorce")
             await type_line(pilot, "an ordinary note")

@@ -18,16 +18,16 @@ not have focus (digits type into it); ``escape`` leaves the input, ``n`` returns
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantBlur, DescendantFocus
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from roomguard.core.events import AlertRaised
 from roomguard.core.models import SessionRecord
@@ -42,15 +42,21 @@ from roomguard.live.session import (
     open_live,
     open_today,
 )
-from roomguard.live.view import Outcome, StatusView
+from roomguard.live.view import Outcome
 from roomguard.screens.host import UsesHost
-from roomguard.screens.session.leave import LeaveChoice, LeaveSession
+from roomguard.screens.session.questions import (
+    LeaveChoice,
+    LeaveSession,
+    end_question,
+    quit_question,
+    resume_question,
+)
 from roomguard.store import StoreError
 from roomguard.widgets.alert_banner import AlertBanner
 from roomguard.widgets.line_input import LineInput
-from roomguard.widgets.literal import literal
 from roomguard.widgets.roster import Roster
 from roomguard.widgets.session_log import SessionLog
+from roomguard.widgets.session_status import SessionStatus
 from roomguard.widgets.session_topics import SessionTopics
 from roomguard.widgets.transcript_feed import TranscriptFeed
 
@@ -75,29 +81,6 @@ def _number_bindings() -> list[Binding]:
         )
         for n in range(1, 10)
     ]
-
-
-def status_line(status: StatusView) -> Text:
-    """The status line: who, since when, how many in the room, and any warning about saving."""
-    line = Text(end="")
-    line.append_text(literal(status.client_name, style="bold", limit=80))
-    if status.started_at is not None:
-        line.append(f"  · started {status.started_at:%H:%M}")
-        line.append(f"  · {status.present} in the room")
-        if status.ended_at is not None:
-            line.append(f"  · ended {status.ended_at:%H:%M}", style="bold")
-    else:
-        line.append("  · not started", style="dim")
-    if status.discreet:
-        line.append("  · DISCREET MODE", style="bold reverse")
-    if status.auto_discreet:
-        line.append("  · auto-discreet", style="dim")
-    if status.unsaved:
-        plural = "s" if status.unsaved != 1 else ""
-        line.append(f"  · ⚠ {status.unsaved} event{plural} not yet saved", style="bold red")
-    elif status.agreement_unsaved:
-        line.append("  · ⚠ agreement changes not yet saved", style="bold red")
-    return line
 
 
 class SessionScreen(UsesHost, Screen[None]):
@@ -132,7 +115,6 @@ class SessionScreen(UsesHost, Screen[None]):
         self.follow_path = follow
         self.live: LiveSession | None = None
         self._gc = QuietCollector(GC_QUIET, GC_EVERY, GC_AT_MOST)  # see live/quiet_gc.py
-        self._status_shown: Text | None = None
 
     # ----------------------------------------------------------------- what tests and the bench read
     @property
@@ -151,7 +133,7 @@ class SessionScreen(UsesHost, Screen[None]):
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="session-status")
+        yield SessionStatus(id="session-status")
         yield AlertBanner(id="alerts")
         with Horizontal(id="session-body"):
             with Vertical(id="session-left"):
@@ -203,7 +185,6 @@ class SessionScreen(UsesHost, Screen[None]):
         if earlier is None:
             self._brief()
             return
-        from roomguard.screens.confirm import Confirm
 
         def answer(resume: bool | None) -> None:
             if resume:
@@ -211,16 +192,7 @@ class SessionScreen(UsesHost, Screen[None]):
             else:
                 self._brief()
 
-        self.app.push_screen(
-            Confirm(
-                f"Resume the session started at {earlier.started_at:%H:%M}?",
-                yes="Resume",
-                no="Start a new one",
-                detail="It was never ended (Roomguard was closed or stopped during it). "
-                "Resuming keeps one record of today's session.",
-            ),
-            answer,
-        )
+        self.app.push_screen(resume_question(earlier.started_at), answer)
 
     def _brief(self) -> None:
         from roomguard.screens.session.briefing import SessionBriefing, briefing_for
@@ -295,13 +267,9 @@ class SessionScreen(UsesHost, Screen[None]):
         self._show_status()
 
     def _show_status(self) -> None:
-        if self.live is None:
-            return
-        line = status_line(self.live.status())
-        if line != self._status_shown:
-            for status in self.query("#session-status").results(Static):  # none once unmounted
-                self._status_shown = line
-                status.update(line, layout=False)  # one fixed line: no re-layout
+        if self.live is not None:
+            for status in self.query(SessionStatus):  # none once unmounted
+                status.show(self.live.status())
 
     def _tell(self, outcome: Outcome) -> None:
         for notice in outcome.notices:
@@ -340,14 +308,17 @@ class SessionScreen(UsesHost, Screen[None]):
             return None
         return self.live
 
-    def action_toggle_person(self, number: int) -> None:
+    def _input(self, act: Callable[[LiveSession], Outcome]) -> None:
+        """One input: to the session when it takes input (else why not), then its outcome."""
         if (live := self._taking_input()) is not None:
-            self._do(live.toggle_nth(number))
+            self._do(act(live))
+
+    def action_toggle_person(self, number: int) -> None:
+        self._input(lambda live: live.toggle_nth(number))
 
     @on(Roster.Toggled)
     def _roster_clicked(self, event: Roster.Toggled) -> None:
-        if (live := self._taking_input()) is not None:
-            self._do(live.toggle(event.participant_id))
+        self._input(lambda live: live.toggle(event.participant_id))
 
     def action_guest(self) -> None:
         if (live := self._taking_input()) is None:
@@ -361,8 +332,7 @@ class SessionScreen(UsesHost, Screen[None]):
         self.app.push_screen(GuestForm(), added)
 
     def _note_taken(self, text: str) -> None:
-        if (live := self._taking_input()) is not None:
-            self._do(live.note(text))
+        self._input(lambda live: live.note(text))
 
     @on(TranscriptFeed.Heard)
     def _heard(self, message: TranscriptFeed.Heard) -> None:
@@ -380,12 +350,10 @@ class SessionScreen(UsesHost, Screen[None]):
 
     @on(SessionTopics.MarkRequested)
     def _topic_selected(self, event: SessionTopics.MarkRequested) -> None:
-        if (live := self._taking_input()) is not None:
-            self._do(live.mark_topic(event.topic_id))
+        self._input(lambda live: live.mark_topic(event.topic_id))
 
     def action_discreet(self) -> None:
-        if (live := self._taking_input()) is not None:
-            self._do(live.toggle_discreet())
+        self._input(lambda live: live.toggle_discreet())
 
     def action_toggle_auto_discreet(self) -> None:
         if self.live is not None:
@@ -479,25 +447,9 @@ class SessionScreen(UsesHost, Screen[None]):
     def action_end_session(self) -> None:
         if self.live is not None and self.live.started and self.live.state.ended:
             self._show_summary()
-            return
-        if (live := self._taking_input()) is None:
-            return
-        from roomguard.screens.confirm import Confirm
-
-        waiting = len(live.state.unacknowledged())
-        detail = ""
-        if waiting:
-            detail = (f"{waiting} alert{'s are' if waiting != 1 else ' is'} not acknowledged "
-                      "yet; you can still acknowledge them from the summary.")
-
-        def answer(end: bool | None) -> None:
-            if end:
-                self.end_session()
-
-        self.app.push_screen(
-            Confirm("End the session?", yes="End session", no="Keep going", detail=detail),
-            answer,
-        )
+        elif (live := self._taking_input()) is not None:
+            self.app.push_screen(end_question(len(live.state.unacknowledged())),
+                                 lambda end: self.end_session() if end else None)
 
     def end_session(self) -> None:
         """End now (journal, then index entry, through the writer), then the summary."""
@@ -580,17 +532,10 @@ class SessionScreen(UsesHost, Screen[None]):
         if live is None or (not live.running and not live.writer.pending):
             self.app.exit()
             return
-        from roomguard.screens.confirm import Confirm
-
-        detail = "The session stays open; start it again today to resume it."
-        if live.writer.pending:
-            detail = (f"{live.writer.pending} event(s) could not be saved yet and would be "
-                      "lost. " + detail)
 
         def answer(quit_: bool | None) -> None:
             if quit_:
                 live.save_all()
                 self.app.exit()
 
-        self.app.push_screen(Confirm("Quit Roomguard during the session?", yes="Quit",
-                                     no="Stay", detail=detail), answer)
+        self.app.push_screen(quit_question(live.writer.pending), answer)
