@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from roomguard.cli import exit_codes
@@ -146,7 +146,7 @@ def _use_colour(output: str | None) -> bool:
 
 @guarded
 def run(args: argparse.Namespace) -> int:
-    today = args.today or local_today()
+    today = args.today or local_today(datetime.now(UTC))
     rows = load_rows(args, today)
     if args.format == "ics":
         from roomguard.core.ics import checkins_ics

@@ -359,16 +359,15 @@ def due_state(due: date | None, today: date, soon_days: int = DEFAULT_SOON_DAYS)
     return DueState.LATER
 
 
-def local_today(now: datetime | None = None, tz: tzinfo | None = None) -> date:
+def local_today(now: datetime, tz: tzinfo | None = None) -> date:
     """Today's date where the coach is.
 
-    *now* must be timezone-aware (default: the current instant); it is converted to *tz*
-    (default: the machine's zone, :func:`dateutil.tz.tzlocal`) before the date is taken, so the
-    day turns over at local midnight whatever zone *now* was expressed in, DST included.
+    *now* must be timezone-aware (the caller reads the clock: core never does); it is converted
+    to *tz* (default: the machine's zone, :func:`dateutil.tz.tzlocal`) before the date is
+    taken, so the day turns over at local midnight whatever zone *now* was expressed in, DST
+    included.
     """
     zone = tzlocal() if tz is None else tz
-    if now is None:
-        return datetime.now(zone).date()
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"local_today needs a timezone-aware datetime, not naive {now!r}")
     return now.astimezone(zone).date()

@@ -134,7 +134,7 @@ class TestJson:
     def test_default_today_is_the_local_date(
         self, demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(checkins_cmd, "local_today", lambda: TODAY + timedelta(days=10))
+        monkeypatch.setattr(checkins_cmd, "local_today", lambda now: TODAY + timedelta(days=10))
         assert main(["--db", str(demo_db), "checkins", "--format", "json"]) == 0
         states = [d["state"] for d in json.loads(capsys.readouterr().out)]
         assert states == ["overdue", "overdue", "due_soon", "later"]
