@@ -19,18 +19,23 @@ def register(subparsers: Any) -> None:
         handler=guarded(run_create))
     restore = actions.add_parser(
         "restore", help="restore a backup (the current state is backed up first)")
-    restore.add_argument("name", metavar="NAME", help="a name from `backup list`, or 'latest'")
+    restore.add_argument("name", metavar="NAME",
+                         help="a name from `backup list`, or 'latest' (the newest good one)")
     restore.set_defaults(handler=guarded(run_restore))
 
 
 def run_list(args: argparse.Namespace) -> int:
+    """Each backup with its state, verified now (read whole): good, damaged or unverified."""
     from roomguard.store.backups import list_backups
 
-    backups = list_backups(args.store_path)
+    backups = list_backups(args.store_path, check=True)
     if not backups:
         print(f"no backups in {args.store_path}")
     for b in backups:
-        print(f"{b.name}  {b.created:%Y-%m-%d %H:%M:%S}  {b.reason:<20} {b.size:>12,} bytes")
+        print(f"{b.name}  {b.created:%Y-%m-%d %H:%M:%S}  {b.reason:<20} {b.size:>12,} bytes  "
+              f"{b.state}")
+        if b.state != "good" and b.problems:
+            print(f"    {b.problems[0]}")
     return exit_codes.OK
 
 
@@ -42,17 +47,22 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    """The backup is verified before anything is replaced (restore_without_opening does it);
+    a damaged one is refused naming what is wrong."""
     from roomguard.store import restore_without_opening
-    from roomguard.store.backups import list_backups, verify
+    from roomguard.store.backups import list_backups, newest_good
 
     backups = list_backups(args.store_path)
     if not backups:
         raise CommandError(f"no backups in {args.store_path}")
-    chosen = backups[0] if args.name == "latest" else next(
-        (b for b in backups if b.name == args.name or b.path.stem == args.name), None)
+    if args.name == "latest":
+        chosen = newest_good(args.store_path)
+        if chosen is None:
+            raise CommandError("no backup verifies good; see `roomguard backup list`")
+    else:
+        chosen = next((b for b in backups if args.name in (b.name, b.path.stem)), None)
     if chosen is None:
         raise CommandError(f"no backup named {args.name!r}; see `roomguard backup list`")
-    verify(chosen.path)
     restore_without_opening(args.store_path, chosen.path)
     print(f"restored {chosen.name}; the previous state was backed up first")
     return exit_codes.OK

@@ -21,6 +21,7 @@ SUBCOMMAND_MODULES = (
     "roomguard.cli.check_cmd",
     "roomguard.cli.export_cmd",
     "roomguard.cli.backup_cmd",
+    "roomguard.cli.verify_cmd",
 )
 
 

@@ -97,6 +97,8 @@ class StoreTooNew(StoreError):
 
     def __init__(self, path: Path, found: int, supported: int) -> None:
         self.path = path
+        self.found = found
+        self.supported = supported
         super().__init__(
             f"{path} has schema version {found}, but this Roomguard understands up to "
             f"version {supported}. Upgrade Roomguard; the store has been left untouched."

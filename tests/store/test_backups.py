@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 import zipfile
+import zlib
 from datetime import datetime, timedelta
 
 import orjson
@@ -11,7 +12,14 @@ import pytest
 
 from roomguard.core.events import NoteAdded
 from roomguard.core.models import Agreement, Client
-from roomguard.store import Store, StoreCorrupt, StoreLocked, backups, restore_without_opening
+from roomguard.store import (
+    BackupRefused,
+    Store,
+    StoreCorrupt,
+    StoreLocked,
+    backups,
+    restore_without_opening,
+)
 from roomguard.store.seal import unseal
 from tests.store.faults import temp_files
 
@@ -248,3 +256,145 @@ def test_backup_json_members_are_sealed_json(populated):
                 assert set(orjson.loads(zf.read(name))["files"]) == set(zf.namelist()) - {name}
             elif name.endswith(".json"):
                 assert isinstance(orjson.loads(unseal(zf.read(name))), dict)
+
+
+# ------------------------------------------------------------------ backups you can restore from
+
+
+def _rezip(src, dst, change) -> None:
+    """Copy a backup member by member (fresh zip CRCs), *change* deciding each member's bytes."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for name in zin.namelist():
+            data = change(name, zin.read(name))
+            if data is not None:
+                zout.writestr(name, data)
+
+
+def test_each_backup_carries_a_manifest_of_checksums_and_verifies_good(populated):
+    root, _ = populated
+    with Store.open(root) as store:
+        path = store.backup("manual")
+    with zipfile.ZipFile(path) as zf:
+        manifest = orjson.loads(zf.read(backups.MANIFEST))
+        for name, want in manifest["files"].items():
+            data = zf.read(name)
+            assert (want["size"], want["crc32"]) == (len(data), zlib.crc32(data))
+    assert manifest["store_check"] == {"state": "good"}
+    found = backups.check_backup(path)
+    assert (found.state, found.problems) == (backups.GOOD, [])
+    assert backups.recorded_state(path) == backups.GOOD
+
+
+@pytest.mark.parametrize("how", ["deleted-journal", "flipped-agreement", "deleted-practice"])
+def test_no_backup_is_taken_of_a_damaged_store(populated, how):
+    root, record = populated
+    with Store.open(root) as store:
+        store.backup("manual")
+    listed = backups.list_backups(root)
+    if how == "deleted-journal":
+        damaged = root / "sessions" / record.month / f"{record.id}.jsonl"
+        damaged.unlink()
+    elif how == "flipped-agreement":
+        damaged = root / "clients" / "ann.json"
+        damaged.write_bytes(damaged.read_bytes().replace(b"before", b"bef;re"))
+    else:
+        damaged = root / "practice.json"
+        damaged.unlink()
+    for reason in ("daily", "manual", "pre-import"):
+        with pytest.raises(BackupRefused) as caught:
+            backups.make_backup(root, reason, now=NOW)
+        assert str(damaged) in str(caught.value)
+        assert caught.value.title == "Backup not taken"
+        assert "existing backups were kept" in str(caught.value)
+    assert backups.list_backups(root) == listed
+    assert temp_files(root) == []
+
+
+def test_a_backup_that_does_not_read_back_intact_is_not_kept(populated, monkeypatch):
+    root, _ = populated
+    real = backups._write_zip
+
+    def then_the_disk_flips_a_byte(root_, tmp, *args):
+        real(root_, tmp, *args)
+        raw = bytearray(tmp.read_bytes())
+        raw[len(raw) // 3] ^= 0x01
+        tmp.write_bytes(bytes(raw))
+
+    monkeypatch.setattr(backups, "_write_zip", then_the_disk_flips_a_byte)
+    with pytest.raises(BackupRefused, match="did not read back intact"):
+        backups.make_backup(root, "manual", now=NOW)
+    assert backups.list_backups(root) == []
+    assert temp_files(root) == []
+
+
+def test_rotation_never_deletes_the_newest_good_backup_however_old(populated):
+    root, _ = populated
+    good = backups.make_backup(root, "daily", now=NOW - timedelta(days=30))
+    damaged = []
+    for age in (20, 10, 0):  # every later backup is damaged (a disk going bad, say)
+        path = backups.make_backup(root, "daily", now=NOW - timedelta(days=age))
+        path.write_bytes(path.read_bytes()[:-40])
+        damaged.append(path)
+    removed = backups.rotate(root, now=NOW)
+    assert sorted(removed) == sorted(damaged[:2])
+    assert [b.path for b in backups.list_backups(root)] == [damaged[2], good]
+    assert backups.newest_good(root).path == good
+
+
+def test_an_empty_new_store_gets_no_daily_backup(store_path):
+    with Store.open(store_path) as store:
+        assert store.backup_if_due() is None
+        with pytest.raises(BackupRefused, match="the store is empty"):
+            store.backup("manual")
+        store.set_setting("theme", "dark")  # something worth keeping
+        assert store.backup_if_due() is not None
+
+
+def test_a_backup_whose_member_no_longer_matches_its_manifest_is_damaged_and_not_restored(
+        populated):
+    root, record = populated
+    with Store.open(root) as store:
+        good = store.backup("manual")
+    changed = good.with_name("roomguard-20200101-000000-manual.zip")
+    journal = f"sessions/{record.month}/{record.id}.jsonl"
+    _rezip(good, changed, lambda name, data: data[: data.rindex(b"\n", 0, -1) + 1]
+           if name == journal else data)  # its last line gone: every line left is good
+    found = backups.check_backup(changed)
+    assert found.state == backups.DAMAGED
+    assert found.problems[0] == f"{journal}: it does not match the checksum recorded when the " \
+                                "backup was made"
+    before = {p: p.read_bytes() for p in root.rglob("*.json*") if "backups" not in p.parts}
+    with Store.open(root) as store, pytest.raises(StoreCorrupt) as caught:
+        store.restore(changed)
+    assert caught.value.title == "Backup damaged"
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_a_backup_made_by_an_earlier_roomguard_is_unverified_and_can_be_restored(populated):
+    root, record = populated
+    with Store.open(root) as store:
+        good = store.backup("manual")
+        expected = snapshot(store, record)
+    earlier = good.with_name("roomguard-20200101-000000-daily.zip")
+    _rezip(good, earlier, lambda name, data: None if name == backups.MANIFEST else data)
+    found = backups.check_backup(earlier)
+    assert found.state == backups.UNVERIFIED
+    assert "made by an earlier Roomguard" in found.problems[0]
+    with Store.open(root) as store:
+        store.save_client(Client(name="Bea", id="bea"))
+        store.restore(earlier)
+        assert snapshot(store, record) == expected
+
+
+def test_restoring_over_a_damaged_store_keeps_a_copy_listed_damaged_that_never_counts_as_good(
+        populated):
+    root, _ = populated
+    good = backups.make_backup(root, "manual", now=datetime.now() - timedelta(days=2))
+    (root / "practice.json").write_bytes(b'{"clients": {"1": ')
+    restore_without_opening(root, good)
+    (copy,) = [b for b in backups.list_backups(root, check=True) if b.reason == "pre-restore"]
+    assert copy.state == backups.DAMAGED
+    with zipfile.ZipFile(copy.path) as zf:  # kept for investigation, exactly as it was
+        assert zf.read("practice.json") == b'{"clients": {"1": '
+    assert backups.newest_good(root).path == good
+    assert backups.backup_due(root, now=datetime.now())  # the copy is not today's good backup
