@@ -4,7 +4,9 @@
         Open the store and write forever: presence toggles (``PresenceChanged`` whose
         participant id carries a sequence number ``seq-<n>``), agreement edits (the counter in
         ``muted_phrases`` and in the first consent's ``document_ref``) and session index
-        updates (``alerts``). After each write returns, print one line to stdout, so the
+        updates (``terms_version``, as 1 + the update's number: the alert counts of a
+        session left open are recomputed from its journal when the store opens, so they cannot
+        carry a counter). After each write returns, print one line to stdout, so the
         parent knows it was reported as committed::
 
             ready <pid> <last toggle> <last edit> <last index update>
@@ -14,6 +16,11 @@
 
         Numbering continues from what the store already holds, so a store can be crashed
         again and again.
+
+    python crash_child.py alerts <store> <client id>
+        Open the store, start a session and print ``started <session id>``; then forever
+        raise an alert and acknowledge every other one, printing ``R <n>`` / ``K <n>`` once
+        each is on disk (the index row is not touched: the app writes it only at the end).
 
     python crash_child.py hold <store>
         Open the store for writing, print ``ready <pid>``, and wait to be killed.
@@ -31,7 +38,7 @@ import json
 import os
 import signal
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -66,7 +73,7 @@ def churn(root: Path, session_id: str, client_id: str) -> None:
     toggles = [n for n in map(toggle_number, store.events(session_id)) if n is not None]
     seq = max(toggles, default=0)
     edit = edit_number(agreement.muted_phrases)
-    update = record.alerts
+    update = record.terms_version - 1
     report(f"ready {os.getpid()} {seq} {edit} {update}")
     start = record.started_at
     while True:
@@ -90,10 +97,28 @@ def churn(root: Path, session_id: str, client_id: str) -> None:
             report(f"A {edit}")
         if seq % 7 == 0:
             update += 1
-            record.alerts = update
-            record.unhandled = update % 5
+            record.terms_version = update + 1
             store.update_session(record)
             report(f"S {update}")
+
+
+def alerts(root: Path, client_id: str) -> None:
+    from roomguard.core.events import AckAction, AlertAcknowledged, AlertRaised
+
+    store = Store.open(root)
+    start = datetime(2026, 3, 2, 9)
+    record = store.start_session(client_id, start, 1, [])
+    report(f"started {record.id}")
+    n = 0
+    while True:
+        n += 1
+        at = start + timedelta(seconds=n)
+        alert = AlertRaised(at, f"topic-{n}", "Money", ["p3"], "no scope", "salary")
+        store.append_event(record.id, alert)
+        report(f"R {n}")
+        if n % 2 == 0:
+            store.append_event(record.id, AlertAcknowledged(at, alert.id, AckAction.STEPPED_OUT))
+            report(f"K {n}")
 
 
 def hold(root: Path) -> None:
@@ -130,6 +155,8 @@ def main(argv: list[str]) -> None:
     mode, root = argv[1], Path(argv[2])
     if mode == "churn":
         churn(root, argv[3], argv[4])
+    elif mode == "alerts":
+        alerts(root, argv[3])
     elif mode == "hold":
         hold(root)
     elif mode == "probe":
