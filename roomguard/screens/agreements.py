@@ -511,7 +511,7 @@ class AgreementsScreen(UsesHost, Screen[None]):
                 self._party_form(party)
 
     def action_remove(self) -> None:
-        from roomguard.screens.confirm import Confirm
+        from roomguard.screens.dialogs.confirm import Confirm
 
         table = self._focused_table()
         today = self.host.today()

@@ -156,7 +156,7 @@ class BackupsScreen(UsesHost, Screen[None]):
             return
         if self._refuse("restoring a backup"):
             return
-        from roomguard.screens.confirm import Confirm
+        from roomguard.screens.dialogs.confirm import Confirm
 
         def answer(yes: bool | None) -> None:
             if yes and not self._refuse("restoring a backup"):

@@ -328,7 +328,7 @@ class HomeScreen(UsesHost, Screen[None]):
             return
         from dataclasses import replace
 
-        from roomguard.screens.confirm import Confirm
+        from roomguard.screens.dialogs.confirm import Confirm
 
         today = self.host.today()
         if client.status is ClientStatus.CLOSED:

@@ -34,7 +34,7 @@ from roomguard.screens.agreement_forms.terms_history import TermsHistory
 from roomguard.screens.agreement_forms.topic_form import TopicForm
 from roomguard.screens.agreements import AgreementsScreen
 from roomguard.screens.commands import binding_commands
-from roomguard.screens.confirm import Confirm
+from roomguard.screens.dialogs.confirm import Confirm
 from roomguard.store import Store, WriteFailed
 from roomguard.widgets.consent_table import PartiesTable
 from roomguard.widgets.date_field import DateField

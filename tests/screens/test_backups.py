@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 from roomguard.screens.backups import BackupsScreen, human_size
-from roomguard.screens.confirm import Confirm
+from roomguard.screens.dialogs.confirm import Confirm
 from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
 from roomguard.store.backups import list_backups

@@ -14,7 +14,7 @@ from roomguard.app import RoomguardApp
 from roomguard.core.models import Agreement, Client, Participant, ReviewOutcome, Role
 from roomguard.screens.checkins import CheckinsScreen
 from roomguard.screens.commands import binding_commands
-from roomguard.screens.confirm import Confirm
+from roomguard.screens.dialogs.confirm import Confirm
 from roomguard.screens.dialogs.reschedule_form import RescheduleForm
 from roomguard.screens.dialogs.review_form import ReviewForm
 from roomguard.screens.home import HomeScreen

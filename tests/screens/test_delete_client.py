@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Static
 from roomguard.core.dates import describe_date
 from roomguard.core.models import Agreement, Client, ClientStatus
 from roomguard.core.retention import RETENTION_SETTING, last_copy_gone
-from roomguard.screens.confirm import Confirm
+from roomguard.screens.dialogs.confirm import Confirm
 from roomguard.screens.dialogs.delete_client import DeleteClientScreen, export_path, safe_name
 from roomguard.screens.dialogs.retention_form import RetentionForm
 from roomguard.screens.home import HomeScreen

@@ -58,7 +58,7 @@ class DocumentForm(AgreementForm[Path]):
 
     def action_save(self) -> None:
         if not self.errors() and self._path().exists() and self._overwrite_ok != self._path():
-            from roomguard.screens.confirm import Confirm
+            from roomguard.screens.dialogs.confirm import Confirm
 
             path = self._path()
 

@@ -2,7 +2,7 @@
 
 Every form that can hold typed edits cancels the same way (escape, or its Cancel button): an
 untouched form closes on the first press, so getting out is never a chore; a form with edits asks
-first (:class:`~roomguard.screens.confirm.Confirm`), so a stray escape never throws typing away.
+first (:class:`~roomguard.screens.dialogs.confirm.Confirm`), so a stray escape never throws typing away.
 That rule lived in five copies of ``action_cancel``; :class:`DiscardGuard` is the one place now.
 """
 
@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
-from roomguard.screens.confirm import Confirm
+from roomguard.screens.dialogs.confirm import Confirm
 
 ResultT = TypeVar("ResultT")
 

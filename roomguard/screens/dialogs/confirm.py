@@ -13,7 +13,7 @@ from roomguard.widgets.literal import literal
 
 
 class Confirm(ModalScreen[bool]):
-    CSS_PATH = "modal.tcss"
+    CSS_PATH = "../modal.tcss"
     BINDINGS = [
         Binding("escape,n", "dismiss(False)", "No"),
         Binding("y", "dismiss(True)", "Yes"),
