@@ -132,6 +132,8 @@ class RoomguardApp(App[None]):
                 title="Recovered",
                 timeout=10,
             )
+        for sentence in store.recovered:  # what opening repaired or finished after a crash
+            self.notify(sentence, title="Recovered", timeout=15, markup=False)
         if self.session_client:
             self.call_after_refresh(self.start_session_named, self.session_client)
         self.call_after_refresh(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from roomguard.cli import exit_codes
+from roomguard.core.text import printable
 from roomguard.store import Store, StoreError
 
 
@@ -24,6 +26,8 @@ def opened_store(args: argparse.Namespace, *, readonly: bool = True) -> Iterator
         store = Store.open(path, readonly=readonly)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
+    for sentence in store.recovered:  # what opening repaired or finished after a crash
+        print(f"roomguard: {printable(sentence, None)}", file=sys.stderr)
     try:
         yield store
     finally:

@@ -11,6 +11,7 @@ from typing import Any
 from roomguard.cli import exit_codes
 from roomguard.cli.common import CommandError, guarded, opened_store
 from roomguard.cli.output import write_output
+from roomguard.core.text import printable
 
 
 def register(subparsers: Any) -> None:
@@ -36,13 +37,16 @@ def register(subparsers: Any) -> None:
         help="import a JSON export (validated first; all or nothing)",
         description=(
             "Import a Roomguard export. The whole file is validated first and nothing changes "
-            "if any record is invalid. Into an empty store no flag is needed."
+            "if any record is invalid (a key this version does not know included). It is then "
+            "all or nothing, even if the process is killed: the new store is built and checked "
+            "beside the old one and switched in at once. Into an empty store no flag is needed."
         ),
     )
     imp.add_argument("file", metavar="FILE", type=Path)
     mode = imp.add_mutually_exclusive_group()
     mode.add_argument("--merge", action="store_true",
-                      help="add clients the store lacks; keep the store's version of the others")
+                      help="add clients the store lacks; keep the store's version of the others "
+                           "(each client is listed with the version kept)")
     mode.add_argument("--replace", action="store_true",
                       help="replace the store's clients and sessions (a backup is taken first)")
     imp.set_defaults(handler=guarded(run_import))
@@ -99,4 +103,7 @@ def run_import(args: argparse.Namespace) -> int:
         f"{report.events_added} event(s); kept {report.clients_kept} existing client(s). "
         f"Backup taken first: {report.backup}"
     )
+    if mode is ImportMode.MERGE:  # which version of each client the store now holds
+        for outcome in report.clients:
+            print(f"  {printable(outcome.name, 60)}: {outcome.describe()}")
     return exit_codes.OK

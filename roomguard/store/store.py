@@ -37,7 +37,7 @@ from tinydb.table import Table
 
 from roomguard.core.models import Agreement, Client, SessionRecord, is_valid_id
 from roomguard.core.text import fold
-from roomguard.store import backups, integrity
+from roomguard.store import backups, integrity, staging
 from roomguard.store.atomic import atomic_write, ensure_dir, read_bytes
 from roomguard.store.codec import CodecError, dump, dump_event, load, load_event
 from roomguard.store.errors import (
@@ -141,6 +141,8 @@ class Store:
                 store.readonly = True
                 store.readonly_reason = str(exc)
         try:
+            said = staging.settle(root, readonly=store.readonly)  # an import a crash cut short
+            store.recovered += [said] if said else []
             store._check_schema()
             store._check_and_recover()
         except BaseException:
