@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir() or not store_files(root):
         raise CommandError(f"no Roomguard store at {root} (pass --db)")
     try:
-        report = check(DirSource(root))
+        report = check(DirSource(root), decode_events=True)
     except StoreTooNew as exc:  # its files are of a kind this Roomguard cannot judge
         raise CommandError(str(StoreTooNew(root / "meta.json", exc.found, exc.supported))) from exc
     found = []

@@ -179,7 +179,9 @@ def _write_verified(root: Path, tmp: Path, reason: str, now: datetime, *,
     """Write the zip at *tmp* and verify it; a store changing under the first attempt (the app
     writes while the daily backup runs) gets one more before damage is believed."""
     found = BackupCheck(state=UNVERIFIED)
-    for _attempt in range(2):
+    # A restore's copy is taken under the lock with the store's files closed: nothing changes
+    # under it, so damage found once is damage.
+    for _attempt in range(1 if forensic else 2):
         _write_zip(root, tmp, reason, now, {"state": GOOD})
         found = check_backup(tmp)
         if found.zip_problems:
@@ -195,7 +197,7 @@ def _write_verified(root: Path, tmp: Path, reason: str, now: datetime, *,
                                        + "; ".join(again.zip_problems[:3])])
         return again
     raise BackupRefused(root, ["the store failed verification: "
-                               + "; ".join(_under(root, found.problems))])
+                               + "; ".join(_under(root, found.problems))], found.report)
 
 
 # ----------------------------------------------------------------------------- checking

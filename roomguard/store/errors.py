@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class StoreError(Exception):
@@ -146,9 +147,10 @@ class BackupRefused(StoreError):
 
     title = "Backup not taken"
 
-    def __init__(self, root: Path, problems: list[str]) -> None:
+    def __init__(self, root: Path, problems: list[str], report: Any = None) -> None:
         self.root = root
         self.problems = problems
+        self.report = report  # the store check's integrity.Report, when it found the damage
         shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
         super().__init__(f"No backup of {root} was taken: {shown}. The existing backups were kept.")
 

@@ -8,9 +8,8 @@ stops before the end. Nothing missing is ever read as empty: it is a :class:`Pro
 file and what is missing.
 
 The same check runs on any copy: the store's directory (``roomguard verify``, before a
-migration) or a backup's zip (as each backup is written, before a restore). :func:`quick_check`
-is the cheap form :meth:`Store.open` runs on every start: directory listings and sizes only,
-no file read that start-up does not read anyway.
+migration) or a backup's zip (as each backup is written, before a restore). open_check.py is
+the cheap form :meth:`Store.open` runs on every start: directory listings only.
 
 What a crash leaves is told apart from damage, because the store writes in a known order (the
 session registry in ``practice.json`` first, then the journal, then the month's index row; a
@@ -25,12 +24,10 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from roomguard.store.errors import (
     FileDamaged,
@@ -39,6 +36,10 @@ from roomguard.store.errors import (
     StoreCorrupt,
     StoreTooNew,
 )
+from roomguard.store.journal import describe_unreadable
+
+if TYPE_CHECKING:
+    import zipfile  # imported where a backup is read: zipfile costs start-up ~5 ms
 
 MISSING = "missing"
 HOLDS_DATA = "the store holds data, so the file that records its schema version must be there"
@@ -116,8 +117,8 @@ class Report:
 
     @property
     def empty(self) -> bool:
-        """Nothing to keep: no client, setting or session (a new store, or none at all)."""
-        return not (self.clients or self.settings or self.sessions)
+        """Nothing to keep: no client and no session (a new store; a theme is no practice)."""
+        return not (self.clients or self.sessions)
 
     def add(self, file: str, what: str, kind: str = DAMAGED, **counts: int) -> None:
         self.problems.append(Problem(file, what, kind, **counts))
@@ -189,6 +190,9 @@ class ZipSource:
         return sorted(self._names)
 
     def read(self, name: str) -> bytes:
+        import zipfile
+        import zlib
+
         if name not in self._names:
             raise FileNotFoundError(name)
         try:
@@ -210,8 +214,12 @@ class JournalSummary:
     invalid: list[str] = field(default_factory=list)
 
 
-def summarise_journal(raw: bytes) -> JournalSummary:
-    """Scan *raw* (checksums per line) and decode every event, as the app would read them."""
+def summarise_journal(raw: bytes, *, decode: bool = False) -> JournalSummary:
+    """Scan *raw* (a checksum per line) and note what the cross-checks need. With *decode*,
+    every event is also decoded as the app reads it; without, only its kind is checked: the
+    checksums already say each line is what Roomguard wrote, and decoding is most of the cost
+    (a ten-year store has 250,000 events)."""
+    from roomguard.core.events import EVENT_TYPES
     from roomguard.store.codec import CodecError, load_event
     from roomguard.store.journal import inspect
 
@@ -224,10 +232,13 @@ def summarise_journal(raw: bytes) -> JournalSummary:
         elif kind == "started" and summary.client_id is None:
             client = record.get("client_id")
             summary.client_id = client if isinstance(client, str) else None
-        try:
-            load_event(record)
-        except CodecError as exc:
-            summary.invalid.append(f"event {n}: {exc}")
+        if decode:
+            try:
+                load_event(record)
+            except CodecError as exc:
+                summary.invalid.append(f"event {n}: {exc}")
+        elif kind not in EVENT_TYPES:
+            summary.invalid.append(f"event {n}: unknown event kind {kind!r:.40}")
     return summary
 
 
@@ -304,8 +315,9 @@ def _check_meta(source: Source, present: set[str], report: Report) -> int | None
     return version
 
 
-def check(source: Source) -> Report:
-    """Read every file of *source* and follow every reference between them.
+def check(source: Source, *, decode_events: bool = False) -> Report:
+    """Read every file of *source* and follow every reference between them (with
+    *decode_events*, decode every journal event too: ``roomguard verify`` does).
 
     Raises :class:`StoreTooNew` for a store written by a newer Roomguard (this one cannot judge
     its files); every other finding is in the returned :class:`Report`.
@@ -360,7 +372,7 @@ def check(source: Source) -> Report:
             raw = _read(source, name, report)
         except _Reported:
             continue
-        summaries[sid] = None if raw is None else summarise_journal(raw)
+        summaries[sid] = None if raw is None else summarise_journal(raw, decode=decode_events)
 
     # 3. The clients' files (written before their rows in practice.json).
     client_files: dict[str, str] = {}
@@ -491,18 +503,11 @@ def _check_sessions(report: Report, rows: dict[str, Any], journals: dict[str, tu
                        f"session journal{'s' if count != 1 else ''} it should list", MISSING)
 
 
-def unreadable_lines(lines: int, readable: int) -> str:
-    """How a journal damaged in the middle is described, wherever it is found."""
-    which = "1 line in the middle fails its checksum" if lines == 1 else \
-        f"{lines} lines in the middle fail their checksums"
-    return f"{which} and cannot be read; {readable} events are readable"
-
-
 def _check_journal(report: Report, name: str, record: Any, summary: JournalSummary) -> None:
     readable = summary.events
     if summary.unreadable:
         lines = summary.unreadable
-        report.add(name, unreadable_lines(lines, readable), JOURNAL,
+        report.add(name, describe_unreadable(lines, readable), JOURNAL,
                    unreadable_lines=lines, readable_events=readable)
     for problem in summary.invalid[:3]:
         report.add(name, f"an event is invalid ({problem})")
@@ -516,62 +521,3 @@ def _check_journal(report: Report, name: str, record: Any, summary: JournalSumma
     if summary.torn:
         report.add(name, f"the unfinished last write of a crash ({summary.torn} bytes) is "
                    "ignored", RECOVERED)
-
-
-# ----------------------------------------------------------------------------- at open
-def quick_check(root: Path, *, clients: Iterable[str], live: set[str],
-                purging: set[str]) -> list[Problem]:
-    """What :meth:`Store.open` checks on every start, from directory listings and sizes alone:
-    every listed client has a non-empty file, every month's journals have a non-empty index,
-    every index has its journals' folder. Reading every file is ``roomguard verify``'s job."""
-    problems: list[Problem] = []
-    client_sizes = _sizes(root / "clients", ".json")
-    for client_id in clients:
-        if client_id in purging:
-            continue
-        name = f"clients/{client_id}.json"
-        size = client_sizes.get(client_id)
-        if size is None:
-            problems.append(Problem(name, f"client {client_id} is listed in practice.json, but "
-                                    "the file holding their agreement is missing", MISSING))
-        elif size == 0:
-            problems.append(Problem(name, "the file is empty (zero length)"))
-    sessions = root / "sessions"
-    index_sizes = _sizes(sessions, ".json")
-    try:
-        folders = {e.name for e in os.scandir(sessions) if e.is_dir(follow_symlinks=False)}
-    except FileNotFoundError:
-        folders = set()
-    for month, size in sorted(index_sizes.items()):
-        if size == 0:
-            problems.append(Problem(f"sessions/{month}.json", "the file is empty (zero length)"))
-        elif month not in folders:
-            problems.append(Problem(f"sessions/{month}", f"sessions/{month}.json lists "
-                                    "sessions whose journals would be in it", MISSING))
-    for month in sorted(folders - set(index_sizes)):
-        sids = [n[:-6] for n in _sizes(sessions / month, ".jsonl")]
-        waiting = [sid for sid in sids if sid not in live]
-        if waiting:
-            problems.append(Problem(
-                f"sessions/{month}.json",
-                f"sessions/{month}/ holds {len(sids)} session journal"
-                f"{'s' if len(sids) != 1 else ''} it should list", MISSING))
-    return problems
-
-
-def _sizes(folder: Path, suffix: str) -> dict[str, int]:
-    """File stem (or name, for journals) -> size, for the files of *folder* ending in *suffix*."""
-    out: dict[str, int] = {}
-    try:
-        entries = os.scandir(folder)
-    except FileNotFoundError:
-        return out
-    with entries:
-        for entry in entries:
-            if entry.name.endswith(suffix) and not entry.name.startswith("."):
-                key = entry.name if suffix == ".jsonl" else entry.name[: -len(suffix)]
-                try:
-                    out[key] = entry.stat(follow_symlinks=False).st_size
-                except FileNotFoundError:
-                    continue
-    return out

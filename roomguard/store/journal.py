@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,19 +49,23 @@ def _decode(line: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-@dataclass(frozen=True)
 class JournalScan:
     """What a journal's bytes hold.
 
     ``unreadable_lines`` are lines that fail their checksum *before* a good line: appends never
     follow a torn line, so that is damage to the disk or the file, never a crash. ``torn_bytes``
     are the bytes after the last good line: an unfinished write, which a crash leaves behind.
+    (A plain class: this module is imported on every start, and a dataclass costs more.)
     """
 
-    records: list[dict[str, Any]]
-    good_bytes: int
-    unreadable_lines: int
-    torn_bytes: int
+    __slots__ = ("good_bytes", "records", "torn_bytes", "unreadable_lines")
+
+    def __init__(self, records: list[dict[str, Any]], good_bytes: int, unreadable_lines: int,
+                 torn_bytes: int) -> None:
+        self.records = records
+        self.good_bytes = good_bytes
+        self.unreadable_lines = unreadable_lines
+        self.torn_bytes = torn_bytes
 
 
 def inspect(raw: bytes) -> JournalScan:
@@ -87,6 +90,13 @@ def inspect(raw: bytes) -> JournalScan:
         unreadable += bad_since_good
         bad_since_good = 0
     return JournalScan(records, good, unreadable, size - good)
+
+
+def describe_unreadable(lines: int, readable: int) -> str:
+    """How a journal damaged in the middle is described, wherever it is found."""
+    which = "1 line in the middle fails its checksum" if lines == 1 else \
+        f"{lines} lines in the middle fail their checksums"
+    return f"{which} and cannot be read; {readable} events are readable"
 
 
 def scan(raw: bytes) -> tuple[list[dict[str, Any]], int]:

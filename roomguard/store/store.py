@@ -20,7 +20,7 @@ files refer to is read as empty when it is missing: a listed client's file, an i
 session's journal, ``practice.json`` itself. Writes come in an order that tells a crash from
 damage: a session is registered as live in ``practice.json`` before its first journal line, and
 its index row follows the journal; a client's file exists before their row. :meth:`Store.open`
-runs the cheap check (integrity.quick_check) and finishes what a crash interrupted: a deletion,
+runs the cheap check (open_check.py) and finishes what a crash interrupted: a deletion,
 and the index rows of sessions left open, whose alert counts it recomputes from their journals
 (the index row is otherwise written only when a session starts and ends).
 """
@@ -37,7 +37,7 @@ from tinydb.table import Table
 
 from roomguard.core.models import Agreement, Client, SessionRecord, is_valid_id
 from roomguard.core.text import fold
-from roomguard.store import backups, integrity, staging
+from roomguard.store import staging
 from roomguard.store.atomic import atomic_write, ensure_dir, read_bytes
 from roomguard.store.codec import CodecError, dump, dump_event, load, load_event
 from roomguard.store.errors import (
@@ -53,7 +53,7 @@ from roomguard.store.errors import (
     UnknownClient,
     WriteFailed,
 )
-from roomguard.store.journal import EventJournal, inspect
+from roomguard.store.journal import EventJournal, describe_unreadable, inspect
 from roomguard.store.lock import LockHolder, StoreLock
 from roomguard.store.migrations import (
     FIRST_SEALED,
@@ -67,6 +67,8 @@ from roomguard.store.storage import AtomicJSONStorage, decode_document, encode_d
 
 if TYPE_CHECKING:
     from roomguard.core.events import Event
+    from roomguard.store.backups import BackupInfo
+    from roomguard.store.integrity import Report
 
 Q = Query()
 # Older versions this one reads as they are, without migrating (a read-only open cannot migrate).
@@ -176,6 +178,8 @@ class Store:
         """A new store: ``practice.json`` first, then ``meta.json``, which marks it complete.
         Without ``meta.json``, any store file is refused (it is not a new store), except the
         empty ``practice.json`` of a creation a crash interrupted."""
+        from roomguard.store import integrity
+
         meta_path = self.root / "meta.json"
         found = integrity.store_files(self.root) if self.root.is_dir() else []
         practice = self.root / "practice.json"
@@ -197,15 +201,20 @@ class Store:
         return not any(tables.values())
 
     def _migrate(self, found: int, steps: list[int]) -> None:
-        """Verify, back up (once: a failing step must not add a backup on every launch), then
-        run each step, recording each in ``meta.json`` as it completes."""
-        report = integrity.check(integrity.DirSource(self.root))
-        error = report.first_error(self.root)
-        if error is not None:
-            raise error
+        """Back up (verifying the store: a damaged one is refused, naming the file), then run
+        each step, recording each in ``meta.json`` as it completes. The backup is taken once:
+        a step failing on every launch must not add a backup on every launch."""
+        from roomguard.store import backups
+
         reason = f"pre-migration-v{found}"
         if not backups.holds_current_state(self.root, reason):
-            backups.make_backup(self.root, reason)
+            try:
+                backups.make_backup(self.root, reason)
+            except BackupRefused as exc:
+                error = exc.report.first_error(self.root) if exc.report is not None else None
+                if error is not None:
+                    raise error from exc
+                raise
         for step in steps:
             MIGRATIONS[step](self.root)
             self._write_meta(step + 1)
@@ -229,12 +238,13 @@ class Store:
                     f"({removed} session{'s' if removed != 1 else ''} removed).")
             purging = set()
         if self._sealed:
-            found = integrity.quick_check(
-                self.root, clients=[c for c in clients if isinstance(c, str)], live=live,
-                purging=purging)
-            damage = [p for p in found if p.is_damage]
-            if damage:
-                raise damage[0].error(self.root, more=len(damage) - 1)
+            from roomguard.store.open_check import missing_files
+
+            missing = missing_files(self.root, clients=[c for c in clients if isinstance(c, str)],
+                                    live=live, purging=purging)
+            if missing:
+                file, what = missing[0]
+                raise FileMissing(self.root / file, what, more=len(missing) - 1)
         if live and not self.readonly:
             for session_id, stamp in sorted(self._live_rows().items()):
                 self._recover_session(session_id, stamp)
@@ -391,8 +401,11 @@ class Store:
         return len(self.practice_table("clients")) == 0
 
     def holds_nothing(self) -> bool:
-        """No client, setting or session: a new store, with nothing worth a backup."""
-        return self.is_empty() and len(self.practice_table("settings")) == 0 and not self.months()
+        """No client and no session: a new store, with nothing worth a backup (a theme chosen
+        is not a practice). From the listings, not TinyDB: the daily backup asks from its
+        worker thread, and every client has a file."""
+        clients = self.root / "clients"
+        return not (clients.is_dir() and any(clients.glob("*.json"))) and not self.months()
 
     def clients(self) -> list[Client]:
         where = self.root / "practice.json"
@@ -608,7 +621,7 @@ class Store:
         scan = inspect(raw)
         if scan.unreadable_lines:
             lines = scan.unreadable_lines
-            raise JournalDamaged(path, integrity.unreadable_lines(lines, len(scan.records)),
+            raise JournalDamaged(path, describe_unreadable(lines, len(scan.records)),
                                  unreadable_lines=lines, readable_events=len(scan.records))
         return scan
 
@@ -694,8 +707,10 @@ class Store:
         return [r for r in self.sessions() if r.ended_at is None]
 
     # ----------------------------------------------------------------- checking
-    def verify(self) -> integrity.Report:
+    def verify(self) -> Report:
         """Read every file and follow every reference (what ``roomguard verify`` does)."""
+        from roomguard.store import integrity
+
         return integrity.check(integrity.DirSource(self.root))
 
     # ----------------------------------------------------------------- backups
@@ -704,17 +719,23 @@ class Store:
         fails verification, and for a daily or manual backup of a store that holds nothing."""
         if reason in ("daily", "manual") and self.holds_nothing():
             raise BackupRefused(self.root, ["the store is empty: there is nothing to back up yet"])
+        from roomguard.store import backups  # zipfile and all: only when a backup is made
+
         path = backups.make_backup(self.root, reason)
         backups.rotate(self.root, known_good=path)
         return path
 
     def backup_if_due(self) -> Path | None:
         """Today's backup, unless one was taken, the store is read-only or holds nothing."""
+        from roomguard.store import backups
+
         if self.readonly or self.holds_nothing() or not backups.backup_due(self.root):
             return None
         return self.backup("daily")
 
-    def list_backups(self, *, check: bool = False) -> list[backups.BackupInfo]:
+    def list_backups(self, *, check: bool = False) -> list[BackupInfo]:
+        from roomguard.store import backups
+
         return backups.list_backups(self.root, check=check)
 
     def restore(self, backup: Path) -> None:
@@ -728,6 +749,8 @@ class Store:
         self._dbs.clear()
         self._registered.clear()
         self._counted.clear()
+        from roomguard.store import backups
+
         backups.restore(self.root, backup)
         try:  # the files now written are the backup's, of its version (the next open migrates)
             self.schema_version = read_version(self.root / "meta.json",
@@ -738,6 +761,8 @@ class Store:
 
 def restore_without_opening(root: Path, backup: Path) -> None:
     """Restore a store that cannot be opened (corrupt, too new), holding its lock meanwhile."""
+    from roomguard.store import backups
+
     lock = StoreLock(Path(root) / "roomguard.lock")
     lock.acquire()
     try:
