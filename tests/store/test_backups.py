@@ -346,7 +346,9 @@ def test_an_empty_new_store_gets_no_daily_backup(store_path):
         assert store.backup_if_due() is None
         with pytest.raises(BackupRefused, match="the store is empty"):
             store.backup("manual")
-        store.set_setting("theme", "dark")  # something worth keeping
+        store.set_setting("theme", "dark")  # not a practice yet
+        assert store.backup_if_due() is None
+        store.save_client(Client(name="Ann", id="ann"))  # something worth keeping
         assert store.backup_if_due() is not None
 
 
