@@ -586,15 +586,10 @@ class Guard:
             self._raise_alerts(out, decisions, now)
         return out
 
-    def acknowledge(
-        self,
-        alert_id: str,
-        action: AckAction,
-        now: datetime,
-        note: str = "",
-        mute_phrase: str = "",
-    ) -> list[Event]:
-        """Record how the coach handled an alert. Allowed after the session has ended."""
+    def check_acknowledgeable(self, alert_id: str, action: AckAction,
+                              mute_phrase: str = "") -> None:
+        """Raise the reason *alert_id* cannot be handled this way (unknown, already handled,
+        or a phrase muted by anything but a false alarm); return if it can."""
         alert = self.state.alerts.get(alert_id)
         if alert is None:
             raise UnknownAlert(f"no alert with id {alert_id!r} in this session")
@@ -605,6 +600,17 @@ class Guard:
             )
         if mute_phrase and action is not AckAction.FALSE_ALARM:
             raise SessionError("only a false alarm can mute a phrase")
+
+    def acknowledge(
+        self,
+        alert_id: str,
+        action: AckAction,
+        now: datetime,
+        note: str = "",
+        mute_phrase: str = "",
+    ) -> list[Event]:
+        """Record how the coach handled an alert. Allowed after the session has ended."""
+        self.check_acknowledgeable(alert_id, action, mute_phrase)
         out: list[Event] = []
         self._push(out, AlertAcknowledged(now, alert_id, action, storable(note),
                                           storable(mute_phrase)))

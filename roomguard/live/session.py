@@ -227,14 +227,18 @@ class LiveSession:
 
     def replay_log(self, events: Iterable[Event]) -> list[LogEntry]:
         """The log lines of a journal: notes and transcript lines with their highlights (a line
-        with several topics is one line, not one per topic), then everything else worded."""
+        with several topics is one line, not one per topic), then everything else worded.
+
+        Every note and transcript line is private on screen (hidden in discreet mode), whether
+        or not it hit a phrase: a phrase list never catches everything ("she was diagnosed in
+        May"), and a shared screen must not show what the detector missed."""
         out: list[LogEntry] = []
         seen_lines: set[tuple[datetime, str]] = set()
         for event in events:
             if isinstance(event, NoteAdded):
                 spans = self._spans(event.text)
                 out.append(LogEntry(event.at, LogKind.NOTE, event.text, spans=spans,
-                                    private=event.private or bool(spans)))
+                                    private=True))
             elif isinstance(event, TopicDetected):
                 if event.source is not TopicSource.TRANSCRIPT:
                     continue
@@ -346,8 +350,7 @@ class LiveSession:
         out = Outcome()
         spans = tuple((h.start, h.end) for h in seen.hits)
         if seen.note is not None:
-            out.log.append(LogEntry(now, LogKind.NOTE, seen.text, spans=spans,
-                                    private=seen.note.private))
+            out.log.append(LogEntry(now, LogKind.NOTE, seen.text, spans=spans, private=True))
             if seen.note.share_refused:
                 out.notices.append(Notice(
                     "Kept as a private note, not shared: it touches a private topic.",
@@ -357,8 +360,7 @@ class LiveSession:
                                       "\"share:\".", severity="warning"))
         else:
             out.log.append(LogEntry(now, LogKind.TRANSCRIPT, seen.text, speaker=line.speaker,
-                                    cue_time=line.cue_time, spans=spans,
-                                    private=bool(seen.hits)))
+                                    cue_time=line.cue_time, spans=spans, private=True))
         if seen.ambiguous_speaker:
             out.log.append(LogEntry(now, LogKind.EVENT,
                                     f"Speaker {line.speaker!r} matches more than one party; "
@@ -401,32 +403,48 @@ class LiveSession:
         return self._finish(out, arrived=True)
 
     # ----------------------------------------------------------------- alerts
+    def raised_with(self, alert_id: str) -> list[AlertRaised]:
+        """The unacknowledged alerts raised by the same input as *alert_id* (a guest joining
+        while three topics are active raises three at once), oldest first, itself included."""
+        alert = self.state.alerts.get(alert_id)
+        if alert is None:
+            return []
+        return [a for a in self.state.unacknowledged() if a.at == alert.at]
+
     def acknowledge(self, alert_id: str, action: AckAction, note: str = "",
                     mute: str = "") -> Outcome:
         """Record how an alert was handled, then what it means for the agreement: a verbal
         consent leaves a to-do for the written one; a false alarm may mute its phrase.
         Allowed after the session has ended."""
+        return self.acknowledge_all([alert_id], action, note, mute)
+
+    def acknowledge_all(self, alert_ids: Sequence[str], action: AckAction, note: str = "",
+                        mute: str = "") -> Outcome:
+        """Handle several alerts the same way in one step (one outcome, the same note): what
+        a coach does when one arrival raised an alert per active topic. A phrase can be muted
+        only when handling a single alert (the phrase belongs to it).
+
+        Nothing is recorded unless every alert can be: an unknown or already handled one
+        refuses the whole step, with the reason.
+        """
         if not self.started:
             return Outcome.refused("The session has not started yet.")
+        if mute and len(alert_ids) != 1:
+            return Outcome.refused("A phrase can be muted only for one alert at a time.")
         now = self.clock()
-        alert = self.state.alerts.get(alert_id)
-        try:
-            events = self.guard.acknowledge(alert_id, action, now, note, mute)
-        except SessionError as exc:
-            return Outcome.refused(str(exc))
+        for alert_id in alert_ids:
+            try:
+                self.guard.check_acknowledgeable(alert_id, action, mute)
+            except SessionError as exc:
+                return Outcome.refused(str(exc))
         out = Outcome()
+        alerts = [self.state.alerts[alert_id] for alert_id in alert_ids]
+        events: list[Event] = []
+        for alert in alerts:
+            events += self.guard.acknowledge(alert.id, action, now, note, mute)
         self._record(out, events)
-        assert alert is not None  # the guard refuses an unknown alert
         if action is AckAction.VERBAL_CONSENT:
-            people = [self.guard.person(pid) for pid in alert.uncleared]
-            record = self.record
-            self.agreement.todos += verbal_consent_todos(
-                self.agreement, people, alert.topic_name, now,
-                record.id if record is not None else None)
-            self.writer.save_agreement(self.agreement)
-            out.notices.append(Notice(
-                f"To-do added: get written consent from {', '.join(p.name for p in people)}.",
-                title="To-do"))
+            self._owe_written_consent(out, alerts, now)
         if mute:
             if mute_phrase(self.agreement, mute):
                 self.writer.save_agreement(self.agreement)
@@ -434,6 +452,21 @@ class LiveSession:
             shown = "That phrase" if self.state.discreet else f'"{mute}"'
             out.notices.append(Notice(f"{shown} will no longer be flagged for this client."))
         return self._finish(out)
+
+    def _owe_written_consent(self, out: Outcome, alerts: list[AlertRaised],
+                             now: datetime) -> None:
+        """A to-do per person and topic for the written consent a verbal "yes" still owes."""
+        record = self.record
+        named: list[str] = []
+        for alert in alerts:
+            people = [self.guard.person(pid) for pid in alert.uncleared]
+            self.agreement.todos += verbal_consent_todos(
+                self.agreement, people, alert.topic_name, now,
+                record.id if record is not None else None)
+            named += [p.name for p in people if p.name not in named]
+        self.writer.save_agreement(self.agreement)
+        out.notices.append(Notice(f"To-do added: get written consent from {', '.join(named)}.",
+                                  title="To-do"))
 
     # ----------------------------------------------------------------- ending, saving
     def end(self) -> Outcome:

@@ -47,13 +47,17 @@ class SessionWording:
 
     def alert_view(self, alert: AlertRaised) -> AlertView:
         """Banner wording: what happened, then who is not cleared (names first, so a narrow
-        screen cuts reasons rather than people). The full reason is in the log and dialog."""
+        screen cuts reasons rather than people). The full reason is in the log and dialog.
+
+        The discreet wording names neither the topic nor the people not cleared: beside a
+        private topic's number, a name says who must not hear it, and the screen is shared."""
         mask = self.masks.get(alert.topic_id, "a private topic")
-        names = self.names(alert.uncleared)
         lead = alert.reason.split(" with uncleared people present:", 1)[0]
         people = alert.reason.split(" with uncleared people present: ", 1)[-1]
         text = f"{lead} — NOT cleared: {people}"
-        masked = f"Alert on {mask} — NOT cleared: {names}"
+        count = len(alert.uncleared)
+        masked = (f"Alert on {mask} — {count} {'person' if count == 1 else 'people'} "
+                  "present not cleared")
         return AlertView(alert.id, alert.at, text, masked)
 
     def entry_for(self, event: Event) -> LogEntry | None:
@@ -72,7 +76,8 @@ class SessionWording:
                 how = " (unrecognised speaker)" if event.source is PresenceSource.SPEECH else ""
                 return LogEntry(event.at, LogKind.EVENT,
                                 f"Guest {event.guest.name} came in{how}: not cleared for any "
-                                "private topic")
+                                "private topic", private=True,
+                                masked=f"A guest came in{how}: not cleared for any private topic")
             case TopicMarked():
                 verb = "marked active" if event.active else "closed"
                 return LogEntry(event.at, LogKind.EVENT,

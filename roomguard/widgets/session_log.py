@@ -51,7 +51,8 @@ def render_entry(entry: LogEntry, discreet: bool) -> Text:
     line.append(f"{entry.kind.value:<5} ", style=_KIND_STYLE[entry.kind])
     if discreet and entry.private:
         line.append_text(
-            literal(entry.masked or "(private — hidden in discreet mode)", style="italic")
+            literal(entry.masked or "(hidden in discreet mode — r shows one line)",
+                    style="italic")
         )
         return line
     if entry.cue_time:
@@ -89,6 +90,10 @@ class SessionLog(RichLog):
         self.clear()
         for entry in self.entries:
             self.write(render_entry(entry, self.discreet))
+
+    def hidden(self) -> list[LogEntry]:
+        """The entries discreet mode hides now, oldest first (what "reveal" steps through)."""
+        return [e for e in self.entries if e.private] if self.discreet else []
 
     def plain_lines(self) -> list[str]:
         """What the log shows now, one string per entry (for tests and copying)."""

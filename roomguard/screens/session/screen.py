@@ -92,6 +92,7 @@ class SessionScreen(UsesHost, Screen[None]):
         Binding("g", "guest", "Guest"),
         Binding("n", "notes", "Note"),
         Binding("d", "discreet", "Discreet"),
+        Binding("r", "reveal", "Reveal a line"),
         Binding("a", "acknowledge", "Acknowledge"),
         Binding("m", "mark_topic", "Mark topic"),
         Binding("f", "follow", "Follow"),
@@ -264,6 +265,7 @@ class SessionScreen(UsesHost, Screen[None]):
         log = self.query_one(SessionLog)
         if log.discreet != discreet:
             log.discreet = discreet
+            self.refresh_bindings()  # "r" reveals a line only in discreet mode
         self._show_status()
 
     def _show_status(self) -> None:
@@ -355,6 +357,11 @@ class SessionScreen(UsesHost, Screen[None]):
     def action_discreet(self) -> None:
         self._input(lambda live: live.toggle_discreet())
 
+    def action_reveal(self) -> None:
+        from roomguard.screens.session.reveal import RevealLine
+
+        self.app.push_screen(RevealLine(self.query_one(SessionLog).hidden()))
+
     def action_toggle_auto_discreet(self) -> None:
         if self.live is not None:
             store = self.host.store
@@ -429,6 +436,8 @@ class SessionScreen(UsesHost, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_notes":
             return self._typing()
+        if action == "reveal":  # only discreet mode hides lines
+            return self.live is not None and self.live.started and self.live.state.discreet
         return True
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
