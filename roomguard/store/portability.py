@@ -309,7 +309,11 @@ def apply_import(store: Store, plan: ImportPlan, mode: ImportMode) -> ImportRepo
         staging.discard(store.root)
         raise
     _forget_open_files(store)
-    staging.switch(store.root)
+    try:
+        staging.switch(store.root)
+    except staging.StagingFailed:  # the marker could not be written: the switch never began
+        staging.discard(store.root)
+        raise
     return report
 
 

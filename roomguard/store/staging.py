@@ -35,6 +35,7 @@ is then exactly as before that import), and says which in a sentence for the coa
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -115,7 +116,7 @@ def stage(root: Path) -> Path:
                 _link_tree(root / name, staging / name)
     except OSError as exc:
         discard(root)
-        raise StagingFailed(staging, exc) from exc
+        raise StagingFailed(Path(exc.filename or staging), exc) from exc
     return staging
 
 
@@ -131,6 +132,10 @@ def _link_tree(source: Path, target: Path) -> None:
             os.link(source, target)
         except OSError:  # a file system without hard links: copy instead
             shutil.copy2(source, target)
+    elif stat.S_ISLNK(mode):
+        # Writes through a link would reach the live store before the switch: refuse instead.
+        raise OSError(errno.EXDEV, "it is a symbolic link, and an import can only be all or "
+                      "nothing inside the store's own folder", str(source))
 
 
 def discard(root: Path) -> None:

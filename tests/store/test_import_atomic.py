@@ -14,7 +14,6 @@ import orjson
 import pytest
 
 from roomguard.cli.main import main
-from roomguard.core.models import Agreement, Client
 from roomguard.store import Store, staging
 from roomguard.store.portability import (
     ImportInvalid,
@@ -23,6 +22,7 @@ from roomguard.store.portability import (
     export_bytes,
     parse_export,
 )
+from tests.builders import build_agreement, build_client
 from tests.screens.helpers import seeded_store
 
 TODAY = date(2026, 11, 25)
@@ -47,9 +47,9 @@ def target(tmp_path: Path) -> Path:
     """A store with one client of its own, which a NEW import refuses and a REPLACE removes."""
     path = tmp_path / "target"
     with Store.open(path) as store:
-        client = Client("Old Client")
+        client = build_client("Old Client")
         store.save_client(client)
-        store.save_agreement(Agreement(client_id=client.id))
+        store.save_agreement(build_agreement(client_id=client.id))
     return path
 
 
@@ -140,6 +140,40 @@ def test_a_failed_check_of_the_staged_store_changes_nothing(
             apply_import(store, parse_export(source, TODAY), ImportMode.REPLACE)
         assert export_bytes(store) == before
     assert leftovers(target) == []
+
+
+def test_a_marker_that_cannot_be_written_changes_nothing(target: Path, source: bytes,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    before = exported(target)
+
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(staging, "atomic_write", disk_full)
+    with Store.open(target) as store:
+        with pytest.raises(staging.StagingFailed, match="No space left on device"):
+            apply_import(store, parse_export(source, TODAY), ImportMode.REPLACE)
+        assert export_bytes(store) == before
+    assert leftovers(target) == []
+
+
+def test_a_store_folder_that_is_a_symlink_is_refused_not_written_through(
+    tmp_path: Path, source: bytes
+) -> None:
+    """Staged writes would follow the link into the live store before the switch."""
+    target = seeded_store(tmp_path / "target")
+    elsewhere = tmp_path / "elsewhere-sessions"
+    (target / "sessions").rename(elsewhere)
+    (target / "sessions").symlink_to(elsewhere)
+    before = exported(target)
+    with (
+        Store.open(target) as store,
+        pytest.raises(staging.StagingFailed, match="sessions: it is a symbolic link"),
+    ):
+        apply_import(store, parse_export(source, TODAY), ImportMode.MERGE)
+    assert exported(target) == before and leftovers(target) == []
 
 
 def test_the_store_object_reads_the_imported_store_after_the_switch(target: Path,
