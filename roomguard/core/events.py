@@ -103,6 +103,31 @@ class AlertRaised:
     reason: str
     phrase: str = ""
     id: str = field(default_factory=new_id)
+    # What raised it: a Trigger value ("topic detected": a line mentioned the topic; "person
+    # joined": someone arrived while it was active; "topic active": the coach marked it). Empty
+    # in journals written before mentions were told apart: read by AlertRaised.trigger_kind.
+    trigger: str = ""
+
+    @property
+    def trigger_kind(self) -> str:
+        if self.trigger:
+            return self.trigger
+        return "topic detected" if self.phrase else "person joined"
+
+
+@dataclass(slots=True)
+class MentionRepeated:
+    """A private topic came up again while its alert (same topic, same people not cleared) is
+    still waiting: one more mention of that alert, not a new alert, so the banner counts it and
+    a check lists it, and the bell rings only for the first."""
+
+    KIND: ClassVar[str] = "mention"
+    at: datetime
+    alert_id: str
+    phrase: str
+    line: str = ""
+    speaker: str = ""
+    cue_time: str = ""
 
 
 @dataclass(slots=True)
@@ -136,6 +161,7 @@ Event = (
     | TopicMarked
     | NoteAdded
     | AlertRaised
+    | MentionRepeated
     | AlertAcknowledged
     | DiscreetModeChanged
     | SessionEnded
@@ -151,6 +177,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TopicMarked,
         NoteAdded,
         AlertRaised,
+        MentionRepeated,
         AlertAcknowledged,
         DiscreetModeChanged,
         SessionEnded,

@@ -33,6 +33,7 @@ from roomguard.core.events import (
     DiscreetModeChanged,
     Event,
     GuestJoined,
+    MentionRepeated,
     NoteAdded,
     PresenceChanged,
     PresenceSource,
@@ -140,6 +141,7 @@ class SessionState:
     active_topics: dict[str, datetime] = field(default_factory=dict)  # topic id -> last seen
     marked_topics: set[str] = field(default_factory=set)
     alerts: dict[str, AlertRaised] = field(default_factory=dict)
+    mentions: dict[str, list[MentionRepeated]] = field(default_factory=dict)  # by alert id
     acknowledgements: dict[str, AlertAcknowledged] = field(default_factory=dict)
     discreet: bool = False
     started_at: datetime | None = None
@@ -194,6 +196,8 @@ class SessionState:
                     self._waiting[event.id] = event
                 elif answer.action is AckAction.VERBAL_CONSENT:
                     self._verbal.setdefault(event.topic_id, set()).update(event.uncleared)
+            case MentionRepeated():
+                self.mentions.setdefault(event.alert_id, []).append(event)
             case AlertAcknowledged():
                 if event.alert_id not in self.acknowledgements:  # the first answer stands
                     self.acknowledgements[event.alert_id] = event
@@ -298,7 +302,9 @@ class Guard:
     is only to record them, in order. See the module docstring.
 
     Alerts are not repeated: while an alert for a topic and the same set of uncleared people is
-    unacknowledged, the same situation raises nothing new. People who gave verbal consent to an
+    unacknowledged, the same situation raises no new alert. A mention is never lost, though: it
+    is recorded as a ``MentionRepeated`` of the waiting alert, and an alert raised by an arrival
+    never stands in for a later mention. People who gave verbal consent to an
     alert on a topic count as cleared for that topic for the rest of the session (the coach
     still owes their written consent), and phrases muted as false alarms stop counting.
     """
@@ -366,11 +372,22 @@ class Guard:
         rank = {t.id: i for i, t in enumerate(self.agreement.terms.topics)}
         return sorted(set(topic_ids), key=lambda tid: (rank.get(tid, len(rank)), tid))
 
-    def _is_repeat(self, topic_id: str, uncleared: frozenset[str]) -> bool:
-        return any(
-            a.topic_id == topic_id and frozenset(a.uncleared) == uncleared
-            for a in self.state.unacknowledged()
-        )
+    def _waiting_alert(self, topic_id: str, uncleared: frozenset[str],
+                       trigger: str) -> AlertRaised | None:
+        """The unacknowledged alert for this topic and these people that already covers a new
+        *trigger*, if any.
+
+        A mention is covered only by an alert about what was said (a mention, or the coach's
+        mark): an alert raised by someone's arrival never absorbs a later mention, which is
+        what the coach must see. An arrival or a mark is covered by any waiting alert.
+        """
+        covering = ({Trigger.TOPIC_DETECTED, Trigger.TOPIC_ACTIVE}
+                    if trigger == Trigger.TOPIC_DETECTED else None)
+        for alert in self.state.unacknowledged():
+            if (alert.topic_id == topic_id and frozenset(alert.uncleared) == uncleared
+                    and (covering is None or alert.trigger_kind in covering)):
+                return alert
+        return None
 
     def _raise_alerts(
         self,
@@ -378,18 +395,26 @@ class Guard:
         decisions: Sequence[PolicyDecision],
         now: datetime,
         *,
-        phrases: dict[str, str] | None = None,
+        mentions: dict[str, TopicDetected] | None = None,
         joined: Participant | None = None,
     ) -> None:
+        """An alert per decision, unless one of the same kind is waiting for the same topic and
+        people: then a mention adds a MentionRepeated to it (every mention is recorded), and a
+        repeated arrival or mark adds nothing (the situation is already on screen)."""
         for decision in decisions:
             cleared_now = self.state.verbally_cleared(decision.topic_id)
             people = [u for u in decision.uncleared if u.participant_id not in cleared_now]
             ids = [u.participant_id for u in people]
             if not people or (joined is not None and joined.id not in ids):
                 continue
-            if self._is_repeat(decision.topic_id, frozenset(ids)):
+            mention = (mentions or {}).get(decision.topic_id)
+            phrase = mention.phrase if mention is not None else ""
+            waiting = self._waiting_alert(decision.topic_id, frozenset(ids), decision.trigger)
+            if waiting is not None:
+                if mention is not None:
+                    self._push(out, MentionRepeated(now, waiting.id, phrase, mention.line,
+                                                    mention.speaker, mention.cue_time))
                 continue
-            phrase = (phrases or {}).get(decision.topic_id, "")
             match decision.trigger:
                 case Trigger.PERSON_JOINED:
                     who = joined.name if joined is not None else "someone"
@@ -410,6 +435,7 @@ class Guard:
                     uncleared=ids,
                     reason=reason,
                     phrase=phrase,
+                    trigger=str(decision.trigger),
                 ),
             )
 
@@ -540,6 +566,7 @@ class Guard:
         for hit in hits:
             if fold(hit.phrase) not in muted:
                 first_hit.setdefault(hit.topic_id, hit)
+        mentions: dict[str, TopicDetected] = {}
         for topic_id, hit in first_hit.items():
             detected = TopicDetected(
                 at=now,
@@ -553,12 +580,12 @@ class Guard:
                 cue_time=cue_time,
             )
             self._push(out, detected)
+            mentions[topic_id] = detected
 
         decisions = evaluate(
             self.agreement, self.present_people(), first_hit, now.date(), Trigger.TOPIC_DETECTED
         )
-        phrases = {tid: hit.phrase for tid, hit in first_hit.items()}
-        self._raise_alerts(out, decisions, now, phrases=phrases)
+        self._raise_alerts(out, decisions, now, mentions=mentions)
         return out
 
     def add_note(
@@ -654,6 +681,14 @@ class AlertOutcome:
     alert: AlertRaised
     handled: str  # how the coach handled it, or "unhandled"
     acknowledgement: AlertAcknowledged | None
+    repeats: tuple[MentionRepeated, ...] = ()  # later mentions while it waited
+
+    @property
+    def mentions(self) -> int:
+        """How many times the topic came up under this alert (an arrival's alert: 0 or more
+        from repeats, plus none of its own)."""
+        own = 1 if self.alert.trigger_kind == "topic detected" else 0
+        return own + len(self.repeats)
 
     @property
     def is_handled(self) -> bool:
@@ -708,7 +743,7 @@ def summarise(state: SessionState, agreement: Agreement) -> SessionSummary:
         )
 
     alerts = tuple(
-        AlertOutcome(alert, _handled(ack), ack)
+        AlertOutcome(alert, _handled(ack), ack, tuple(state.mentions.get(alert.id, ())))
         for alert in sorted(state.alerts.values(), key=lambda a: a.at)
         for ack in [state.acknowledgements.get(alert.id)]
     )

@@ -49,6 +49,8 @@ class AlertView:
     at: datetime
     text: str  # full wording: topic, phrase, who is not cleared and why
     masked: str  # discreet wording: no topic name, phrase or reason
+    mentions: int = 1  # times the topic came up under this alert
+    latest: datetime | None = None  # when it last came up, if more than once
 
 
 @dataclass(frozen=True, slots=True)

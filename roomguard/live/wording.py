@@ -14,6 +14,7 @@ from roomguard.core.events import (
     DiscreetModeChanged,
     Event,
     GuestJoined,
+    MentionRepeated,
     PresenceChanged,
     PresenceSource,
     SessionEnded,
@@ -58,7 +59,10 @@ class SessionWording:
         count = len(alert.uncleared)
         masked = (f"Alert on {mask} — {count} {'person' if count == 1 else 'people'} "
                   "present not cleared")
-        return AlertView(alert.id, alert.at, text, masked)
+        repeats = self.guard.state.mentions.get(alert.id, [])
+        own = 1 if alert.trigger_kind == "topic detected" else 0
+        latest = repeats[-1].at if repeats else None
+        return AlertView(alert.id, alert.at, text, masked, own + len(repeats), latest)
 
     def entry_for(self, event: Event) -> LogEntry | None:
         """The log line for an event the guard returned (lines and notes are logged by whoever
@@ -86,6 +90,18 @@ class SessionWording:
             case AlertRaised():
                 return LogEntry(event.at, LogKind.ALERT, event.reason, private=True,
                                 masked=self.alert_view(event).masked)
+            case MentionRepeated():
+                alert = self.guard.state.alerts.get(event.alert_id)
+                topic_id = alert.topic_id if alert is not None else ""
+                repeats = self.guard.state.mentions.get(event.alert_id, [])
+                place = next((i for i, m in enumerate(repeats) if m is event), len(repeats) - 1)
+                count = place + 2  # the alert's own mention is the first
+                said = f' ("{event.phrase}")' if event.phrase else ""
+                return LogEntry(event.at, LogKind.ALERT,
+                                f"{self.topic_name(topic_id)} came up again{said}: mention "
+                                f"{count} of the waiting alert", private=True,
+                                masked=f"{self.masks.get(topic_id, 'A private topic')} came up "
+                                f"again: mention {count}")
             case AlertAcknowledged():
                 alert = self.guard.state.alerts.get(event.alert_id)
                 topic_id = alert.topic_id if alert is not None else ""

@@ -71,6 +71,9 @@ class AlertBanner(Widget):
         for alert in self.alerts[:SHOWN]:
             line = Text(end="")
             line.append(f"{alert.at:%H:%M:%S}  ", style="bold")
+            if alert.mentions > 1 and alert.latest is not None:
+                line.append(f"[{alert.mentions} mentions, latest {alert.latest:%H:%M:%S}] ",
+                            style="bold")
             line.append_text(literal(alert.masked if self.discreet else alert.text, limit=600))
             lines.append(line)
         return lines
