@@ -469,6 +469,12 @@ class TestAlerts:
             await pilot.press("m")  # stop flagging: chooses "false alarm" too
             await pilot.press("r")
             await settle(pilot)
+            # Muting is for good: a second dialog names the phrase and the client first.
+            question = app.screen
+            assert isinstance(question, Confirm)
+            assert question.question == 'Stop flagging "custody" for Noah Kim?'
+            await pilot.press("y")
+            await settle(pilot)
             assert app.screen is screen
             (ack,) = kinds(journal(path, screen.record.id), AlertAcknowledged)  # type: ignore[union-attr]
             assert ack.action is AckAction.FALSE_ALARM and ack.mute_phrase == "custody"

@@ -390,17 +390,20 @@ class SessionScreen(UsesHost, Screen[None]):
 
         discreet = live.state.discreet
         chosen = alert
+        together = [a.id for a in live.raised_with(alert.id)] or [alert.id]
 
         def answered(result: Acknowledgement | None) -> None:
             if result is not None:
-                self._do(live.acknowledge(chosen.id, result.action, result.note,
-                                          result.mute_phrase))
+                ids = together if result.apply_to_all else [chosen.id]
+                self._do(live.acknowledge_all(ids, result.action, result.note,
+                                              result.mute_phrase))
             if callable(then):
                 then()
 
         description = live.alert_view(alert).masked if discreet else alert.reason
         self.app.push_screen(
-            AcknowledgeForm(description, alert.phrase, discreet=discreet, waiting=len(waiting)),
+            AcknowledgeForm(description, alert.phrase, discreet=discreet, waiting=len(waiting),
+                            together=len(together), client_name=live.client.name),
             answered,
         )
 
