@@ -34,13 +34,14 @@ from roomguard.core.events import (
     TopicMarked,
 )
 from roomguard.core.models import Agreement, Client
-from roomguard.screens.confirm import Confirm
+from roomguard.screens.dialogs.confirm import Confirm
 from roomguard.screens.home import HomeScreen
 from roomguard.screens.session.acknowledge_form import AcknowledgeForm
 from roomguard.screens.session.briefing import SessionBriefing, briefing_for
 from roomguard.screens.session.follow_form import FollowForm, check_transcript_path
 from roomguard.screens.session.guest_form import GuestForm
 from roomguard.screens.session.questions import LeaveSession
+from roomguard.screens.session.reveal import RevealLine
 from roomguard.screens.session.screen import SessionScreen
 from roomguard.screens.session.summary import SessionSummaryScreen, summary_text
 from roomguard.store import Store
@@ -135,6 +136,26 @@ class Bells:
 
     def ring(self) -> None:
         self.count += 1
+
+
+class FullDisk:
+    """From now until :meth:`clear`, appending to a session's journal fails as on a full disk."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.full = True
+        for name in ("append_event", "append_events"):
+            monkeypatch.setattr(store, name, self._failing(getattr(store, name)))
+
+    def _failing(self, real: Callable[..., None]) -> Callable[..., None]:
+        def append(*args: object) -> None:
+            if self.full:
+                raise WriteFailed(Path("journal.jsonl"), OSError(28, "No space left on device"))
+            real(*args)
+
+        return append
+
+    def clear(self) -> None:
+        self.full = False
 
 
 @pytest.fixture
@@ -530,17 +551,50 @@ class TestDiscreet:
             ])
             for secret in ("Family conflict", "divorce", "Friendships", "Self-harm"):
                 assert secret not in shown
-            assert "Alert on Private topic 1 — NOT cleared: Grace Kim" in banner_text(screen)
+            assert "Alert on Private topic 1 — 1 person present not cleared" in banner_text(screen)
+            assert "Grace" not in banner_text(screen)  # who must not hear it, beside a topic
             assert "NOT cleared for 3 private topics" in roster_text(screen)
             toasts = " ".join(str(n.message) for n in app._notifications)
             assert "Family conflict" not in toasts  # the alert's toast was taken down
-            assert "next session on Tuesday" in shown  # nothing private in it
+            # Every line is hidden, not only those that hit a phrase: a phrase list never
+            # catches everything the coach writes.
+            assert "next session on Tuesday" not in shown
             assert "DISCREET" in str(screen.query_one("#session-status").render())
             await pilot.press("d")
             await settle(pilot)
             assert "Family conflict" in banner_text(screen)
             changes = kinds(journal(path, screen.record.id), DiscreetModeChanged)  # type: ignore[union-attr]
             assert [c.on for c in changes] == [True, False]
+
+    async def test_a_hidden_line_can_be_revealed_one_at_a_time(self, path: Path) -> None:
+        async with running_session(path) as (pilot, screen):
+            app = pilot.app
+            await type_line(pilot, "she was diagnosed in May")  # no phrase, still private
+            await type_line(pilot, "next session on Tuesday")
+            await pilot.press("escape", "d")
+            await settle(pilot)
+            log = "\n".join(screen.query_one(SessionLog).plain_lines())
+            assert "diagnosed" not in log and "Tuesday" not in log
+            await pilot.press("r")
+            await settle(pilot)
+            assert isinstance(app.screen, RevealLine)
+            shown = str(app.screen.query_one("#reveal-line").render())
+            assert "next session on Tuesday" in shown and "diagnosed" not in shown
+            await pilot.press("up")
+            shown = str(app.screen.query_one("#reveal-line").render())
+            assert "she was diagnosed in May" in shown and "Tuesday" not in shown
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen
+            log = "\n".join(screen.query_one(SessionLog).plain_lines())
+            assert "diagnosed" not in log  # the log itself was never unmasked
+
+    async def test_reveal_is_offered_only_in_discreet_mode(self, path: Path) -> None:
+        async with running_session(path) as (pilot, screen):
+            await type_line(pilot, "she was diagnosed in May")
+            await pilot.press("escape", "r")
+            await settle(pilot)
+            assert pilot.app.screen is screen
 
     async def test_acknowledge_form_is_masked_in_discreet_mode(self, path: Path) -> None:
         async with running_session(path) as (pilot, _):
@@ -771,13 +825,7 @@ class TestStoreFailure:
     ) -> None:
         async with running_session(path) as (pilot, screen):
             app = pilot.app
-            real = app.store.append_events
-            full = OSError(28, "No space left on device")
-
-            def failing(session_id: str, events: list[Event]) -> None:
-                raise WriteFailed(Path("journal.jsonl"), full)
-
-            monkeypatch.setattr(app.store, "append_events", failing)
+            disk = FullDisk(app.store, monkeypatch)
             await pilot.press("3")
             await type_line(pilot, DIVORCE)
             unsaved = screen.unsaved_count
@@ -788,7 +836,7 @@ class TestStoreFailure:
                       and n.title == "Could not save"]
             assert len(errors) == 1  # said once, not on every keystroke
             assert "Family conflict" in banner_text(screen)  # the session keeps running
-            monkeypatch.setattr(app.store, "append_events", real)
+            disk.clear()
             screen._tick()  # what the 2-second timer does
             await settle(pilot)
             assert screen.unsaved_count == 0
@@ -804,17 +852,12 @@ class TestStoreFailure:
         app = session_app(path)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            real_start, real_append = app.store.start_session, app.store.append_events
-
-            def failing(*args: object, **kwargs: object) -> None:
-                raise WriteFailed(Path("journal.jsonl"), OSError(28, "No space left"))
-
-            monkeypatch.setattr(app.store, "append_events", failing)
+            disk = FullDisk(app.store, monkeypatch)
             screen = await past_briefing(pilot)
             await pilot.press("3")
             await settle(pilot)
             assert screen.unsaved_count == 3  # start, presence, and the index entry
-            monkeypatch.setattr(app.store, "append_events", real_append)
+            disk.clear()
             await wait_for(pilot, lambda: screen.unsaved_count == 0, timeout=5)
             record_id = screen.record.id  # type: ignore[union-attr]
         events = journal(path, record_id)
@@ -827,18 +870,13 @@ class TestStoreFailure:
     ) -> None:
         async with running_session(path) as (pilot, screen):
             app = pilot.app
-            real = app.store.append_events
-
-            def failing(session_id: str, events: list[Event]) -> None:
-                raise WriteFailed(Path("journal.jsonl"), OSError(28, "No space left"))
-
-            monkeypatch.setattr(app.store, "append_events", failing)
+            disk = FullDisk(app.store, monkeypatch)
             screen.end_session()
             await settle(pilot)
             await pilot.press("enter")  # close the summary
             await settle(pilot)
             assert app.screen is screen  # not left while the end is unsaved
-            monkeypatch.setattr(app.store, "append_events", real)
+            disk.clear()
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
@@ -867,26 +905,6 @@ def lasting_toasts(monkeypatch: pytest.MonkeyPatch) -> None:
         real(self, message, title=title, severity=severity, timeout=3600, markup=markup)
 
     monkeypatch.setattr(App, "notify", notify)
-
-
-class FullDisk:
-    """From now until :meth:`clear`, appending to a session's journal fails as on a full disk."""
-
-    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.full = True
-        for name in ("append_event", "append_events"):
-            monkeypatch.setattr(store, name, self._failing(getattr(store, name)))
-
-    def _failing(self, real: Callable[..., None]) -> Callable[..., None]:
-        def append(*args: object) -> None:
-            if self.full:
-                raise WriteFailed(Path("journal.jsonl"), OSError(28, "No space left on device"))
-            real(*args)
-
-        return append
-
-    def clear(self) -> None:
-        self.full = False
 
 
 async def alert_on_screen(pilot: Pilot[None]) -> SessionScreen:
@@ -957,7 +975,7 @@ def test_session_snapshot_on_a_read_only_store(
     """Another Roomguard holds the store: this one opens read-only, refuses the session with a
     toast saying why, and stays on home in read-only mode."""
     monkeypatch.chdir(tmp_path)  # the messages name the store by the path it was given
-    path = seeded_store(Path("store"))
+    path = seeded_store(Path("roomguard-store"))
     other = Store.open(path)  # the other instance, writing
     # Who holds the lock, as the other instance recorded it (its pid and start vary by run).
     (path / "roomguard.lock").write_text(
@@ -985,7 +1003,7 @@ def test_store_problem_snapshot(
     from roomguard.store.backups import list_backups
 
     monkeypatch.chdir(tmp_path)
-    path = seeded_store(Path("store"))
+    path = seeded_store(Path("roomguard-store"))
     with Store.open(path) as store:
         taken = store.backup("manual")
     taken.rename(taken.with_name("roomguard-20261124-183000-daily.zip"))  # a fixed time
