@@ -188,8 +188,8 @@ class Store:
         if self.readonly:
             self._new = True
             return
-        if not found:
-            _write(practice, encode_document({}))
+        if not found:  # the registries from the start: the file's shape never depends on
+            _write(practice, encode_document({"live": {}, "purging": {}}))  # what happened since
         self._write_meta(SCHEMA_VERSION)
 
     @staticmethod
