@@ -9,6 +9,10 @@ Matching rules a coach can rely on:
 * the last word of a phrase also matches its common inflections (divorce → divorces, divorced,
   divorcing; salary → salaries; plan → planned) and a two-word phrase its closed compound
   (lay off → layoff, layoffs);
+* with word families (:data:`~roomguard.core.normalize.WordFamilies`, handed in when the
+  detector is built), each word also matches the words derived from it or it from them
+  (diagnosis → diagnose, diagnosed, diagnostic; separation → separated), still as whole words,
+  except the forms a topic's ``excluded_forms`` list;
 * a topic's ``patterns`` are regular expressions, case-insensitive, searched in the original
   text; invalid ones are skipped (:func:`invalid_patterns` says why, for the form);
 * a muted phrase (a false alarm the coach silenced) never hits: any hit lying inside an
@@ -37,7 +41,14 @@ from dataclasses import dataclass
 import ahocorasick
 
 from roomguard.core.models import PrivateTopic
-from roomguard.core.normalize import normalise_phrase, phrase_variants, search_form, word_spans
+from roomguard.core.normalize import (
+    NO_FAMILIES,
+    WordFamilies,
+    normalise_phrase,
+    phrase_variants,
+    search_form,
+    word_spans,
+)
 
 __all__ = ["Detector", "Hit", "invalid_patterns", "normalise_phrase"]
 
@@ -131,9 +142,16 @@ class Detector:
 
     @classmethod
     def from_topics(
-        cls, topics: Iterable[PrivateTopic], muted_phrases: Iterable[str] = ()
+        cls,
+        topics: Iterable[PrivateTopic],
+        muted_phrases: Iterable[str] = (),
+        families: WordFamilies = NO_FAMILIES,
     ) -> Detector:
-        """Compile *topics*; *muted_phrases* are false alarms that must never hit."""
+        """Compile *topics*; *muted_phrases* are false alarms that must never hit.
+
+        *families* expands each phrase's words to their word families (once, here: scanning
+        costs the same per byte however many forms there are); a muted phrase is never expanded.
+        """
         muted: set[str] = set()
         for phrase in muted_phrases:
             muted |= phrase_variants(normalise_phrase(phrase))
@@ -145,12 +163,13 @@ class Detector:
         watched: set[tuple[int, str]] = set()
         for index, topic in enumerate(topics):
             infos.append(_Topic(topic.id, topic.name))
+            excluded = {normalise_phrase(form) for form in topic.excluded_forms}
             for phrase in topic.phrases:
                 normalised = normalise_phrase(phrase)
                 if not normalised or normalised in muted:
                     continue
                 watched.add((index, normalised))
-                for variant in phrase_variants(normalised):
+                for variant in phrase_variants(normalised, families, excluded):
                     own = variant == normalised
                     by_topic = owners.setdefault(variant, {})
                     if index not in by_topic or (own and not by_topic[index][0]):

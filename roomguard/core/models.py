@@ -93,14 +93,17 @@ class Participant:
 class PrivateTopic:
     """A subject that stays between client and coach unless a scope extension says otherwise.
 
-    ``phrases`` are matched as whole words with inflections; ``patterns`` are optional regular
-    expressions for advanced users.
+    ``phrases`` are matched as whole words with inflections and word families (diagnosis →
+    diagnosed); ``patterns`` are optional regular expressions for advanced users;
+    ``excluded_forms`` are derived words or phrase forms the coach chose not to match (a store
+    written before they existed loads with none).
     """
 
     name: str
     phrases: list[str] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
     id: str = field(default_factory=new_id)
+    excluded_forms: list[str] = field(default_factory=list)
 
 
 DEFAULT_SHAREABLE: tuple[str, ...] = ("scheduling", "logistics", "invoicing/admin")

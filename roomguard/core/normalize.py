@@ -21,13 +21,19 @@ between spaces or line breaks so a padded key can only match whole words.
 from __future__ import annotations
 
 import codecs
+import itertools
+import math
 import re
 import unicodedata
+from collections.abc import Collection, Mapping
 
 __all__ = [
     "fold",
     "fold_char",
     "inflections",
+    "NO_FAMILIES",
+    "WordFamilies",
+    "derived_forms",
     "normalise_phrase",
     "phrase_variants",
     "search_form",
@@ -283,17 +289,56 @@ def inflections(word: str) -> set[str]:
     return forms
 
 
-def phrase_variants(normalised: str) -> set[str]:
+# A word -> the words derived from it or it from them (diagnosis -> diagnose, diagnostic), as a
+# lexical resource lists them; the data is read outside core and handed in (see
+# :mod:`roomguard.store.word_families`). Keys and values are lowercase ASCII words.
+WordFamilies = Mapping[str, Collection[str]]
+NO_FAMILIES: WordFamilies = {}
+# Combinations of derived words kept per phrase: past this, only the last word is expanded.
+_MAX_COMBINATIONS = 64
+
+
+def derived_forms(
+    word: str, families: WordFamilies, excluded: Collection[str] = ()
+) -> list[str]:
+    """The words of *word*'s family other than itself, sorted, *excluded* ones left out.
+
+    Only words the detector would inflect (lowercase ASCII, three letters or more) are looked
+    up, so a name or a number never gains a family.
+    """
+    if len(word) < 3 or not (word.isascii() and word.isalpha()):
+        return []
+    return sorted(f for f in families.get(word, ()) if f != word and f not in excluded)
+
+
+def phrase_variants(
+    normalised: str,
+    families: WordFamilies = NO_FAMILIES,
+    excluded: Collection[str] = (),
+) -> set[str]:
     """Every normalised form a phrase (already :func:`normalise_phrase`-d) matches.
 
     The last word takes its :func:`inflections`; a two-word phrase also matches the closed
-    compound ("lay off" → "layoff", "layoffs"; "step father" → "stepfather").
+    compound ("lay off" → "layoff", "layoffs"; "step father" → "stepfather"). With *families*,
+    each word may also be any word of its family (:func:`derived_forms`: "diagnosis" →
+    "diagnose", so "diagnosed"), the last word then inflected too; a phrase whose words would
+    combine into more than 64 spellings has only its last word's family. A derived word or a
+    whole variant listed in *excluded* (folded, as :func:`normalise_phrase` gives) is left out;
+    the phrase's own words never are.
     """
     words = normalised.split(" ")
     if not normalised or not all(words):
         return set()
-    head = " ".join(words[:-1])
-    variants = {f"{head} {form}" if head else form for form in inflections(words[-1])}
+    choices = [[w, *derived_forms(w, families, excluded)] for w in words]
+    if len(words) > 1 and math.prod(len(c) for c in choices) > _MAX_COMBINATIONS:
+        choices = [[w] for w in words[:-1]] + [choices[-1]]
+    variants: set[str] = set()
+    for combination in itertools.product(*choices):
+        head = " ".join(combination[:-1])
+        variants |= {f"{head} {form}" if head else form for form in inflections(combination[-1])}
     if len(words) == 2 and all(w.isalpha() for w in words):
         variants |= inflections(words[0] + words[1])
+    if excluded:
+        own = " ".join(words)
+        variants = {v for v in variants if v == own or v not in excluded}
     return variants

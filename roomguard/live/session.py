@@ -61,6 +61,7 @@ from roomguard.live.view import (
 from roomguard.live.wording import SessionWording
 from roomguard.live.writer import SessionSink, SessionWriter
 from roomguard.store import Store, StoreError
+from roomguard.store.word_families import word_families
 
 RETRY_SECONDS = 2.0
 AUTO_DISCREET = "auto_discreet"  # store setting: discreet mode on when someone uncleared joins
@@ -170,7 +171,8 @@ class LiveSession:
         return self.writer.unsaved_count
 
     def _detector(self) -> Detector:
-        return Detector.from_topics(self.agreement.terms.topics, self.agreement.muted_phrases)
+        return Detector.from_topics(self.agreement.terms.topics, self.agreement.muted_phrases,
+                                    word_families())
 
     def _fill_index(self, record: SessionRecord) -> None:
         record.alerts = len(self.state.alerts)

@@ -3,6 +3,12 @@
 The coach types sample lines (things a client might say); as the phrases change, each line is
 run through the same :class:`~roomguard.core.detection.Detector` a session uses, so what the
 preview flags is exactly what would raise an alert.
+
+Word families (issue 19): under the phrases the form lists the other words each phrase will
+match (diagnosis → diagnose, diagnostic, each with its inflections), from the same shipped data
+a session uses (:mod:`roomguard.store.word_families`). The coach types any of them under
+"Forms not to match" to exclude it; it is kept on the topic (``excluded_forms``) and shown
+struck through.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from textual.widgets import Input, Static, TextArea
 
 from roomguard.core.detection import Detector, invalid_patterns, normalise_phrase
 from roomguard.core.models import PrivateTopic
+from roomguard.core.normalize import WordFamilies, derived_forms
 from roomguard.core.validation import validate_topic
 from roomguard.screens.agreement_forms.base import (
     AgreementForm,
@@ -24,9 +31,11 @@ from roomguard.screens.agreement_forms.base import (
     lines_of,
     sentence,
 )
+from roomguard.store.word_families import word_families
 from roomguard.widgets.literal import literal
 
 MAX_PREVIEW_LINES = 12
+MAX_FAMILY_LINES = 8
 
 
 def preview_matches(
@@ -36,7 +45,7 @@ def preview_matches(
     usable = copy.copy(topic)
     bad = {pattern for pattern, _ in invalid_patterns(topic.patterns)}
     usable.patterns = [p for p in topic.patterns if p not in bad]
-    detector = Detector.from_topics([usable], muted)
+    detector = Detector.from_topics([usable], muted, word_families())
     out: list[tuple[str, list[str]]] = []
     for line in samples:
         phrases: list[str] = []
@@ -45,6 +54,41 @@ def preview_matches(
                 phrases.append(hit.phrase)
         out.append((line, phrases))
     return out
+
+
+def family_forms(
+    topic: PrivateTopic, families: WordFamilies
+) -> list[tuple[str, list[str], list[str]]]:
+    """For each phrase with a family: the phrase, the derived words it will also match, and
+    those the coach excluded (``excluded_forms``, compared folded)."""
+    excluded = {normalise_phrase(form) for form in topic.excluded_forms}
+    out: list[tuple[str, list[str], list[str]]] = []
+    for phrase in topic.phrases:
+        derived: list[str] = []
+        for word in normalise_phrase(phrase).split():
+            derived += [f for f in derived_forms(word, families) if f not in derived]
+        if derived:
+            out.append((phrase, [f for f in derived if f not in excluded],
+                        [f for f in derived if f in excluded]))
+    return out
+
+
+def render_families(forms: list[tuple[str, list[str], list[str]]]) -> Text:
+    if not forms:
+        return Text("No phrase has a word family: each matches its own inflections only.",
+                    style="dim")
+    text = Text("Each phrase also matches (with inflections):", style="bold", end="")
+    for phrase, kept, dropped in forms[:MAX_FAMILY_LINES]:
+        text.append("\n")
+        text.append_text(literal(phrase, limit=30))
+        text.append(" → ", style="dim")
+        text.append_text(literal(", ".join(kept) or "(none)", limit=70))
+        if dropped:
+            text.append("  ")
+            text.append_text(literal(", ".join(dropped), style="strike dim", limit=40))
+    if len(forms) > MAX_FAMILY_LINES:
+        text.append(f"\n… and {len(forms) - MAX_FAMILY_LINES} more phrases", style="dim")
+    return text
 
 
 def render_preview(matches: list[tuple[str, list[str]]]) -> Text:
@@ -75,7 +119,7 @@ def render_preview(matches: list[tuple[str, list[str]]]) -> Text:
 class TopicForm(AgreementForm[PrivateTopic]):
     """Returns the new or edited :class:`PrivateTopic`. Sample lines are kept by the screen."""
 
-    FIELDS = ("name", "phrases", "patterns")
+    FIELDS = ("name", "phrases", "patterns", "excluded")
     DISCARD_QUESTION = "Discard your changes to this topic?"
 
     def __init__(
@@ -124,6 +168,16 @@ class TopicForm(AgreementForm[PrivateTopic]):
                     classes="short",
                 )
                 yield self.error_label("patterns")
+                yield self.label("Forms not to match, one per line (from the list below)")
+                yield TextArea(
+                    "\n".join(topic.excluded_forms) if topic else "",
+                    id="excluded",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                    classes="short",
+                )
+                yield self.error_label("excluded")
+                yield Static("", id="families", classes="hint", markup=False)
             with Vertical(classes="column"):
                 yield self.label("Sample lines to try them on")
                 yield TextArea(
@@ -141,12 +195,15 @@ class TopicForm(AgreementForm[PrivateTopic]):
         topic.name = self.query_one("#name", Input).value.strip()
         topic.phrases = lines_of(self.query_one("#phrases", TextArea).text)
         topic.patterns = lines_of(self.query_one("#patterns", TextArea).text)
+        topic.excluded_forms = lines_of(self.query_one("#excluded", TextArea).text)
         return topic
 
     def edited(self) -> None:
         samples_text = self.query_one("#samples", TextArea).text
         matches = preview_matches(self.candidate(), lines_of(samples_text), self.muted)
         self.query_one("#preview", Static).update(render_preview(matches))
+        families = family_forms(self.candidate(), word_families())
+        self.query_one("#families", Static).update(render_families(families))
         if self.on_samples is not None:
             self.on_samples(samples_text)
 
@@ -156,6 +213,7 @@ class TopicForm(AgreementForm[PrivateTopic]):
             self.query_one("#name", Input).value,
             self.query_one("#phrases", TextArea).text,
             self.query_one("#patterns", TextArea).text,
+            self.query_one("#excluded", TextArea).text,
         )
 
     def errors(self) -> dict[str, str]:
@@ -165,6 +223,10 @@ class TopicForm(AgreementForm[PrivateTopic]):
             problem = self._phrase_problem(topic)
             if problem:
                 errors["phrases"] = sentence(problem)
+        unknown = self._unknown_exclusions(topic)
+        if unknown:
+            errors["excluded"] = sentence(
+                f'not a form any phrase matches: {", ".join(unknown)} (see the list below)')
         problems = invalid_patterns(topic.patterns)
         if problems:
             errors["patterns"] = "\n".join(
@@ -190,6 +252,12 @@ class TopicForm(AgreementForm[PrivateTopic]):
                 return f'phrase "{phrase}" is already in topic {owner[key].name}'
             seen[key] = phrase
         return None
+
+    def _unknown_exclusions(self, topic: PrivateTopic) -> list[str]:
+        """Excluded forms that are no derived word of any phrase: a typo would exclude nothing."""
+        known = {f for _, kept, dropped in family_forms(topic, word_families())
+                 for f in (*kept, *dropped)}
+        return [form for form in topic.excluded_forms if normalise_phrase(form) not in known]
 
     def result(self) -> PrivateTopic:
         return self.candidate()
