@@ -72,7 +72,8 @@ def run_export(args: argparse.Namespace) -> int:
 def _assistant_safe(store: Any, client_id: str, days: int) -> str:
     from datetime import timedelta
 
-    from roomguard.core.reports import OtherClients, assistant_safe_summary
+    from roomguard.core.reports import OtherClients, assistant_safe_report
+    from roomguard.store.word_families import word_families
 
     client = store.client(client_id)
     agreement = store.agreement(client_id)
@@ -81,7 +82,13 @@ def _assistant_safe(store: Any, client_id: str, days: int) -> str:
     since = date.today() - timedelta(days=days)
     records = [(r, store.events(r.id)) for r in store.sessions(client_id=client_id, since=since)]
     others = OtherClients.of(client_id, store.clients(), (a for _, a in store.agreements()))
-    return assistant_safe_summary(client, agreement, records, others)
+    report = assistant_safe_report(client, agreement, records, others, families=word_families())
+    # Held back, and why, for the coach (stderr: never in the file). An item that names a
+    # person is held back here: there is no one to confirm it (the history screen asks).
+    for item in report.held_back:
+        print(f"held back ({item.session}): {item.text!r}: {'; '.join(item.reasons)}",
+              file=sys.stderr)
+    return report.text
 
 
 def run_import(args: argparse.Namespace) -> int:

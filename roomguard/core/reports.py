@@ -40,14 +40,31 @@ category that trips it is replaced by a neutral placeholder. How many items were
 returned to the coach (:class:`AssistantSafeSummary.withheld`), never written into the text,
 because "one item withheld" would itself say that something private came up.
 
+Written the way an evader would write it (issue 19, item 9), a share item is still caught: the
+text is also read with zero-width and other invisible characters removed, full-width letters,
+accents and case folded, and any run of neighbouring words joined ("Sal ary", "re-structuring",
+"s\u200balary", "S-A-L-A-R-Y" all read "salary"), and each joined run is compared with every
+form of every private phrase (inflections and word families included) and with every name
+below. Names count too: the name, first name and aliases of every party of every *other*
+agreement, and every other client's name and first name (a name the client's own agreement
+also uses is not withheld). A share item that names someone (a party of this agreement, or a
+title and a name: "Dr Patel") is not shared until the coach confirms it.
+
+Every share item comes back with its verdict and the reasons (:class:`ShareItem`), so the coach
+sees, before anything is written, what will be shared, what was withheld and why; an item can
+be edited (``edits``: checked again like any other) or confirmed (``confirmed``: only a
+person's name can be confirmed, never a private word).
+
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from roomguard.core.dates import describe_date
 from roomguard.core.detection import Detector
@@ -59,16 +76,26 @@ from roomguard.core.events import (
     TopicDetected,
 )
 from roomguard.core.models import Agreement, Client, PrivateTopic, SessionRecord, Terms
+from roomguard.core.normalize import (
+    NO_FAMILIES,
+    WordFamilies,
+    fold,
+    normalise_phrase,
+    phrase_variants,
+)
 from roomguard.core.session import replay, summarise
 
 __all__ = [
     "AssistantSafeSummary",
     "OtherClients",
+    "ShareItem",
+    "ShareVerdict",
     "assistant_safe_report",
     "assistant_safe_summary",
     "coach_summary_markdown",
     "describe_length",
     "describe_span",
+    "evader_words",
 ]
 
 
@@ -223,13 +250,78 @@ class OtherClients:
 
     names: tuple[str, ...] = ()
     topics: tuple[PrivateTopic, ...] = ()
+    # Every party of every other agreement: names and aliases (issue 19, item 9).
+    parties: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, client_id: str, clients: Iterable[Client],
            agreements: Iterable[Agreement]) -> OtherClients:
         names = tuple(c.name for c in clients if c.id != client_id and c.name.strip())
+        agreements = list(agreements)
         topics = tuple(t for a in agreements if a.client_id != client_id for t in _all_topics(a))
-        return cls(names, topics)
+        parties = tuple(dict.fromkeys(
+            n for a in agreements if a.client_id != client_id for p in a.participants
+            for n in (p.name, *p.aliases) if n.strip()))
+        return cls(names, topics, parties)
+
+
+# Characters that show nothing but split a word for a plain comparison: soft hyphen, zero-width
+# and joiner characters, bidi marks (all category Cf), and the blank fillers of other scripts.
+_FILLERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+
+
+def evader_words(text: str) -> list[str]:
+    """The words of *text* as a reader sees them: invisible characters removed first (so
+    "s\u200balary" is one word), then folded like the detector folds (case, accents, full-width
+    forms), split on everything else."""
+    seen = "".join(
+        ch for ch in text if ch not in _FILLERS and unicodedata.category(ch) != "Cf")
+    return fold(seen)[0].split()
+
+
+def _joined_runs(words: list[str], longest: int) -> Iterator[str]:
+    """Every run of neighbouring words glued together, up to *longest* characters."""
+    for start in range(len(words)):
+        joined = ""
+        for word in words[start:]:
+            joined += word
+            if len(joined) > longest:
+                break
+            yield joined
+
+
+def _squash(phrase: str) -> str:
+    return "".join(evader_words(phrase))
+
+
+def _first_name(name: str) -> str:
+    words = evader_words(name)
+    return words[0] if len(words) > 1 else ""
+
+
+class _Forbidden:
+    """Glued forms (``"salary"``, ``"gracekim"``) and why each may not be shared."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[str, str] = {}
+
+    def add(self, form: str, reason: str) -> None:
+        if form:
+            self.reasons.setdefault(form, reason)
+
+    def add_phrase(self, phrase: str, reason: str, families: WordFamilies) -> None:
+        for variant in phrase_variants(normalise_phrase(phrase), families):
+            self.add(variant.replace(" ", ""), reason)
+
+    def found(self, text: str) -> list[str]:
+        if not self.reasons:
+            return []
+        longest = max(map(len, self.reasons))
+        hits = (self.reasons.get(run) for run in _joined_runs(evader_words(text), longest))
+        return list(dict.fromkeys(reason for reason in hits if reason))
+
+
+_TITLED = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Doctor)\.?\s+[A-Z][\w'’-]+")
 
 
 class _LeakCheck:
@@ -259,6 +351,52 @@ class _LeakCheck:
             return True
         return bool(self._detector.topics_in(text))
 
+    def reasons(self, text: str, forbidden: _Forbidden) -> list[str]:
+        """Why *text* may not be shared (empty: it may): :meth:`leaks`, then the evader's
+        spellings of every private word and name."""
+        found = forbidden.found(text)
+        if not found and self.leaks(text):
+            found = ["mentions a private topic or word"]
+        return found
+
+
+def _forbidden(agreement: Agreement, others: OtherClients, recorded: Iterable[str],
+               families: WordFamilies) -> _Forbidden:
+    forbidden = _Forbidden()
+    for topic in _all_topics(agreement):
+        for phrase in (topic.name, *topic.phrases):
+            forbidden.add_phrase(phrase, f'mentions the private topic "{topic.name}"', families)
+    for word in recorded:
+        forbidden.add_phrase(word, "mentions a word these sessions recorded as private",
+                             families)
+    for topic in others.topics:
+        for phrase in (topic.name, *topic.phrases):
+            forbidden.add_phrase(phrase, "mentions another client's private topic", families)
+    own = {_squash(n) for p in agreement.participants for n in (p.name, *p.aliases)}
+    own |= {_first_name(p.name) for p in agreement.participants}
+    for name in others.names:
+        for form in (_squash(name), _first_name(name)):
+            if form not in own:
+                forbidden.add(form, "names another client")
+    for name in others.parties:
+        for form in (_squash(name), _first_name(name)):
+            if form not in own:
+                forbidden.add(form, "names a party of another client's agreement")
+    return forbidden
+
+
+def _people_named(text: str, agreement: Agreement) -> list[str]:
+    """The people *text* names: this agreement's parties (name, first name or alias, as whole
+    words however written) and anyone given a title ("Dr Patel")."""
+    runs = set(_joined_runs(evader_words(text), 80))
+    named: list[str] = []
+    for party in agreement.participants:
+        forms = {_squash(party.name), _first_name(party.name), *map(_squash, party.aliases)}
+        if runs & (forms - {""}):
+            named.append(party.name)
+    named += [m.group() for m in _TITLED.finditer(text)]
+    return list(dict.fromkeys(named))
+
 
 def _all_topics(agreement: Agreement) -> list[PrivateTopic]:
     return [t for terms in (agreement.terms, *agreement.history) for t in terms.topics]
@@ -275,16 +413,40 @@ def _recorded_words(events: Iterable[Event]) -> list[str]:
     return words
 
 
+class ShareVerdict(StrEnum):
+    SHARED = "shared"
+    WITHHELD = "withheld"  # mentions something private: no confirmation can share it
+    ASK = "needs confirmation"  # names a person: shared only once the coach confirms it
+
+
+@dataclass(frozen=True, slots=True)
+class ShareItem:
+    """One ``share:`` item as the coach reviews it before the summary is written."""
+
+    key: str  # "<session id>#<n>": what ``edits`` and ``confirmed`` refer to
+    session: str  # when, for the coach
+    original: str  # as recorded
+    text: str  # as it would be shared (the coach's edit, if any)
+    verdict: ShareVerdict
+    reasons: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class AssistantSafeSummary:
     """The shareable text, and how many allowed items were left out for mentioning a topic.
 
-    ``withheld`` is for the coach only; the text never says anything was left out.
+    ``withheld`` is for the coach only; the text never says anything was left out. ``items``
+    is every share item with its verdict and reasons, for the review before writing.
     """
 
     text: str
     sessions: int
     withheld: int
+    items: tuple[ShareItem, ...] = ()
+
+    @property
+    def held_back(self) -> list[ShareItem]:
+        return [item for item in self.items if item.verdict is not ShareVerdict.SHARED]
 
 
 _NAME_WITHHELD = "a party to the agreement"
@@ -296,8 +458,16 @@ def assistant_safe_report(
     agreement: Agreement,
     records_with_events: Iterable[tuple[SessionRecord, Sequence[Event]]],
     others: OtherClients = OtherClients(),  # noqa: B008 - frozen, so one shared empty value
+    *,
+    families: WordFamilies = NO_FAMILIES,
+    edits: Mapping[str, str] | None = None,
+    confirmed: Collection[str] = (),
 ) -> AssistantSafeSummary:
     """The assistant-safe summary and the count of items withheld. See the module docstring.
+
+    *edits* replaces a share item's text (by :attr:`ShareItem.key`; blank removes it), checked
+    again like any other; *confirmed* lists the keys of items naming a person that the coach
+    agreed to share.
 
     Raises ValueError when a record belongs to another client (nothing of theirs may be mixed in).
     """
@@ -310,6 +480,9 @@ def assistant_safe_report(
 
     recorded = [w for _, events in sessions for w in _recorded_words(events)]
     check = _LeakCheck([*_all_topics(agreement), *others.topics], recorded, others.names)
+    forbidden = _forbidden(agreement, others, recorded, families)
+    edits = edits or {}
+    reviewed: list[ShareItem] = []
     withheld = 0
     parties = {p.id: p for p in agreement.participants}
 
@@ -361,15 +534,32 @@ def assistant_safe_report(
                 shown.append(f"{md(person.name)} ({person.role.label})")
         add("Attended: " + ("; ".join(shown) if shown else "not recorded") + ".")
         items = []
-        for event in events:
-            if not isinstance(event, NoteAdded) or not event.shareable or event.private:
+        shares = [e for e in events if isinstance(e, NoteAdded) and e.shareable and not e.private]
+        for number, event in enumerate(shares, 1):
+            key = f"{record.id}#{number}"
+            text = edits.get(key, event.text)
+            if not text.strip():
+                if event.text.strip():
+                    withheld += 1
+                    reviewed.append(ShareItem(key, describe_span(start, end), event.text, text,
+                                              ShareVerdict.WITHHELD, ("removed by the coach",)))
                 continue
-            if not event.text.strip():
-                continue
-            if check.leaks(event.text):
+            reasons = check.reasons(text, forbidden)
+            if reasons:
+                verdict = ShareVerdict.WITHHELD
+            else:
+                people = _people_named(text, agreement)
+                if people and key not in confirmed:
+                    verdict = ShareVerdict.ASK
+                    reasons = ["names " + ", ".join(people) + ": confirm before sharing"]
+                else:
+                    verdict = ShareVerdict.SHARED
+            reviewed.append(ShareItem(key, describe_span(start, end), event.text, text,
+                                      verdict, tuple(reasons)))
+            if verdict is not ShareVerdict.SHARED:
                 withheld += 1
                 continue
-            items.append(md(event.text))
+            items.append(md(text))
         if items:
             add("")
             add("Action items:")
@@ -377,7 +567,7 @@ def assistant_safe_report(
             for item in items:
                 add(f"- {item}")
     add("")
-    return AssistantSafeSummary("\n".join(out), len(sessions), withheld)
+    return AssistantSafeSummary("\n".join(out), len(sessions), withheld, tuple(reviewed))
 
 
 def assistant_safe_summary(

@@ -35,15 +35,18 @@ from roomguard.core.events import Event, NoteAdded, TopicDetected
 from roomguard.core.models import Agreement, Client, Role, SessionRecord
 from roomguard.core.reports import (
     OtherClients,
+    ShareItem,
     assistant_safe_report,
     coach_summary_markdown,
     describe_length,
     describe_span,
 )
 from roomguard.core.session import SessionSummary, replay, summarise
+from roomguard.screens.dialogs.share_review import ShareDecisions, ShareReview
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.store.atomic import atomic_write, ensure_dir
+from roomguard.store.word_families import word_families
 from roomguard.widgets.literal import literal
 from roomguard.widgets.presence_timeline import PresenceTimeline, TimelineRow
 from roomguard.widgets.record_table import RecordTable
@@ -518,14 +521,24 @@ class HistoryScreen(UsesHost, Screen[None]):
 
     @work(thread=True, group="history-report")
     def _write_assistant_summary(
-        self, client: Client, agreement: Agreement, records: list[SessionRecord], now: datetime
+        self, client: Client, agreement: Agreement, records: list[SessionRecord], now: datetime,
+        decisions: ShareDecisions | None = None,
     ) -> None:
+        """Builds the summary; unless the coach chose Write in the review, shows the review
+        (what will be shared, what was held back and why) instead of writing."""
         try:
             store = self.host.store
             pairs = [(record, store.events(record.id)) for record in records]
             others = OtherClients.of(client.id, store.clients(),
                                      (a for _, a in store.agreements()))
-            report = assistant_safe_report(client, agreement, pairs, others)
+            chosen = decisions or ShareDecisions()
+            report = assistant_safe_report(client, agreement, pairs, others,
+                                           families=word_families(), edits=chosen.edits,
+                                           confirmed=chosen.confirmed)
+            if report.items and not chosen.write:
+                self.app.call_from_thread(self._review_shares, client, agreement, records, now,
+                                          report.items, chosen)
+                return
             path = self._save(f"assistant-safe-{client.id}-{now:%Y%m%d-%H%M%S}.md", report.text)
         except (OSError, StoreError) as exc:
             self.app.call_from_thread(self._report_failed, exc)
@@ -540,12 +553,23 @@ class HistoryScreen(UsesHost, Screen[None]):
         if report.withheld:
             self.app.call_from_thread(
                 self.notify,
-                f"{report.withheld} item(s) were left out because they mention a private topic "
-                "(the file does not say so).",
+                f"{report.withheld} item(s) were left out: they mention something private or "
+                "name someone you did not confirm (the file does not say so).",
                 title="Assistant-safe summary",
                 severity="warning",
                 timeout=10,
             )
+
+    def _review_shares(self, client: Client, agreement: Agreement, records: list[SessionRecord],
+                       now: datetime, items: tuple[ShareItem, ...], chosen: ShareDecisions
+                       ) -> None:
+        def answered(decisions: ShareDecisions | None) -> None:
+            if decisions is None:
+                self.notify("Assistant-safe summary not written.", title="Assistant-safe summary")
+            else:
+                self._write_assistant_summary(client, agreement, records, now, decisions)
+
+        self.app.push_screen(ShareReview(items, chosen.confirmed), answered)
 
     def _report_failed(self, exc: Exception) -> None:
         title = exc.title if isinstance(exc, StoreError) else "Could not write the report"

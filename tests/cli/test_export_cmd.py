@@ -44,3 +44,19 @@ def test_assistant_safe_export_needs_a_client(
     seeded_store(store_path)
     assert main(["--db", str(store_path), "export", "--assistant-safe"]) != 0
     assert "--assistant-safe needs --client" in capsys.readouterr().err
+
+
+def test_assistant_safe_export_says_what_it_held_back_and_why(
+    store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 19, item 9: nothing is dropped silently, and an evader's spelling is caught."""
+    seeded_store(store_path)
+    _with_notes(store_path, "Sal ary review on Friday", "Priya is seeing Dr Patel on Monday")
+    out = tmp_path / "safe.md"
+    assert main(["--db", str(store_path), "export", "--client", "Priya Raman",
+                 "--assistant-safe", "--days", "3650", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "Sal ary" not in text and "Patel" not in text
+    err = capsys.readouterr().err
+    assert "'Sal ary review on Friday': mentions the private topic \"Compensation\"" in err
+    assert "names Priya Raman, Dr Patel: confirm before sharing" in err

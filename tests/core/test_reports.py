@@ -50,6 +50,7 @@ from roomguard.core.models import (
     Todo,
 )
 from roomguard.core.reports import (
+    AssistantSafeSummary,
     OtherClients,
     assistant_safe_report,
     assistant_safe_summary,
@@ -554,6 +555,11 @@ def write_practice(store: Store, practice: CanaryPractice) -> None:
 
 def read_back(store: Store) -> list[tuple[str, int]]:
     """(assistant-safe text, withheld) for every client, read through the store."""
+    return [(report.text, report.withheld) for report in read_reports(store)]
+
+
+def read_reports(store: Store) -> list[AssistantSafeSummary]:
+    """The assistant-safe report of every client, read through the store."""
     out = []
     for client in store.clients():
         agreement = store.agreement(client.id)
@@ -562,8 +568,7 @@ def read_back(store: Store) -> list[tuple[str, int]]:
             (rec, store.events(rec.id)) for rec in store.sessions(client_id=client.id)
         ]
         others = OtherClients.of(client.id, store.clients(), (a for _, a in store.agreements()))
-        report = assistant_safe_report(client, agreement, pairs, others)
-        out.append((report.text, report.withheld))
+        out.append(assistant_safe_report(client, agreement, pairs, others))
     return out
 
 
@@ -574,7 +579,9 @@ def test_canary_no_private_string_ever_reaches_an_assistant_safe_summary(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "store") as store:
         write_practice(store, practice)
-        outputs = read_back(store)
+        reports = read_reports(store)
+    outputs = [(report.text, report.withheld) for report in reports]
+    held = {item.original.strip(): item for r in reports for item in r.held_back}
     assert len(outputs) == len(practice.clients)
     everything = "\n".join(text for text, _ in outputs)
     # Compare without Markdown escapes, so an escaped character cannot hide a canary.
@@ -582,10 +589,12 @@ def test_canary_no_private_string_ever_reaches_an_assistant_safe_summary(
     for value in practice.canaries:
         assert value.casefold() not in plain, value
     assert not CANARY.search(plain)
-    # Not vacuous: the shareable notes that mention nothing private are all there.
+    # Not vacuous: the shareable notes that mention nothing private are all there, or held
+    # back with a reason the coach sees (a hostile party name such as "0" is a whole word of
+    # "safe item 0", so it is named: issue 19, item 9).
     for pc in practice.clients:
         for note in pc.safe_notes:
-            assert note in everything
+            assert note in everything or (note in held and held[note].reasons), note
     leaks = sum(
         1 for pc in practice.clients for s in pc.sessions for e in s.events
         if isinstance(e, NoteAdded) and e.shareable and not e.private and "CANARY" in e.text.upper()

@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 from roomguard.core.dates import describe_date
 from roomguard.core.events import AlertRaised, NoteAdded, PresenceChanged
 from roomguard.core.models import Agreement, Client, Participant, Role
+from roomguard.screens.dialogs.share_review import ShareReview
 from roomguard.screens.history import PAGE_SIZE, HistoryScreen
 from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
@@ -361,6 +362,11 @@ class TestReports:
             await settle(pilot)
             assert app.clipboard == text
             await pilot.press("s")
+            await settle(pilot)
+            review = app.screen  # the coach sees what will be shared first (issue 19, item 9)
+            assert isinstance(review, ShareReview)
+            assert not list(reports.glob("assistant-safe-*.md"))
+            await pilot.click("#write")
             await settle(pilot)
             (safe,) = reports.glob("assistant-safe-*.md")
             shared = safe.read_text()
