@@ -52,6 +52,7 @@ from roomguard.core.models import (
     ClientStatus,
     ConsentMethod,
     ConsentRecord,
+    MutedPhrase,
     Participant,
     PrivateTopic,
     Review,
@@ -338,6 +339,18 @@ def todos(draw: st.DrawFn, participant_ids: list[str] | None = None) -> Todo:
         session_id=draw(_optional(session_ids())),
         done_at=draw(_optional(st.datetimes(min_value=created, max_value=datetime(2099, 12, 31)))),
         id=draw(ids()),
+        terms_version=draw(_optional(st.integers(1, 3))),
+    )
+
+
+@st.composite
+def mute_records(draw: st.DrawFn, phrase: str) -> MutedPhrase:
+    """When and why *phrase* was muted."""
+    return MutedPhrase(
+        phrase=phrase,
+        muted_at=draw(datetimes()),
+        reason=draw(hostile_text()),
+        session_id=draw(_optional(session_ids())),
     )
 
 
@@ -350,6 +363,7 @@ def agreements(draw: st.DrawFn, client_id: str | None = None) -> Agreement:
     history = [draw(terms(version=v, participant_ids=pids)) for v in range(1, version)]
     current = draw(terms(version=version, participant_ids=pids))
     versions = list(range(1, version + 1))
+    muted = draw(st.lists(hostile_text(), max_size=4))
     return Agreement(
         client_id=client_id if client_id is not None else draw(ids()),
         participants=people,
@@ -361,7 +375,8 @@ def agreements(draw: st.DrawFn, client_id: str | None = None) -> Agreement:
         cadence=draw(cadences()),
         next_review=draw(_optional(dates())),
         reviews=draw(_unique_by_id(reviews(participant_ids=pids or None), 2)),
-        muted_phrases=draw(st.lists(hostile_text(), max_size=4)),
+        muted_phrases=muted,
+        mutes=[draw(mute_records(phrase)) for phrase in muted if draw(st.booleans())],
         todos=draw(_unique_by_id(todos(participant_ids=pids or None), 2)),
         id=draw(ids()),
     )

@@ -2,6 +2,10 @@
 
 Exit status: 0 no alerts, 1 alerts found, 2 an error (unknown client or person, unreadable file,
 input that is not a transcript: see :mod:`roomguard.cli.transcript_reader`).
+
+Phrases muted for the client (false alarms the coach stopped flagging) do not alert here either,
+so the output says which they are, when and why each was muted, and lists every line one of
+them kept from alerting: a mute narrows what alerts, never what a review sees.
 """
 
 from __future__ import annotations
@@ -77,10 +81,33 @@ def run(args: argparse.Namespace) -> int:
         )
     except NotATranscript as exc:
         raise CommandError(str(exc)) from exc
+    from roomguard.core.mutes import mutes_of
+
+    mutes = mutes_of(agreement)
     if args.format == "json":
         doc = {
             "client": client.name,
             "lines": result.lines,
+            "muted": [
+                {
+                    "phrase": m.phrase,
+                    "muted_at": m.record.muted_at.isoformat() if m.record else None,
+                    "reason": m.record.reason if m.record else None,
+                    "session_id": m.record.session_id if m.record else None,
+                }
+                for m in mutes
+            ],
+            "silenced": [
+                {
+                    "cue_time": s.utterance.cue_time,
+                    "line_no": s.utterance.line_no,
+                    "speaker": s.utterance.speaker,
+                    "phrases": list(s.phrases),
+                    "topics": list(s.topics),
+                    "line": s.utterance.text,
+                }
+                for s in result.silenced
+            ],
             "alerts": [
                 {
                     "cue_time": f.utterance.cue_time,
@@ -106,7 +133,25 @@ def run(args: argparse.Namespace) -> int:
                   + (f"  phrase: {printable(f.alert.phrase, 80)}" if f.alert.phrase else ""))
             print(f"    present: {printable(', '.join(f.present), 300)}")
             print(f"    not cleared: {printable(', '.join(f.uncleared), 300)}")
-        summary = f"{len(result.findings)} alert(s) in {result.lines} line(s)"
-        print(summary if result.findings else f"No alerts in {result.lines} line(s).",
-              file=sys.stderr if not result.findings else sys.stdout)
+        for line in result.silenced:
+            where = line.utterance.cue_time or f"line {line.utterance.line_no}"
+            speaker = printable(line.utterance.speaker or "-", 60)
+            print(f"{where}  {speaker}: {printable(line.utterance.text, 200)}")
+            print(f"    muted, not flagged: {printable(', '.join(line.phrases), 200)}"
+                  f"  topic: {printable(', '.join(line.topics), 120)}")
+        if result.findings:
+            summary = f"{len(result.findings)} alert(s) in {result.lines} line(s)"
+        else:
+            summary = f"No alerts in {result.lines} line(s)"
+        if result.silenced:
+            summary += f"; {len(result.silenced)} line(s) with a muted phrase, not flagged"
+        elif not result.findings:
+            summary += "."
+        stream = sys.stdout if result.findings or result.silenced else sys.stderr
+        print(summary, file=stream)
+        if mutes:
+            print(f"Muted for {printable(client.name, 60)} (never flagged):", file=stream)
+            for mute in mutes:
+                print(f'    "{printable(mute.phrase, 80)}"  {printable(mute.describe(), 300)}',
+                      file=stream)
     return exit_codes.ALERTS if result.findings else exit_codes.OK

@@ -6,9 +6,13 @@ Formats:
 
 * ``table`` (default): aligned plain text; the state is coloured only on a terminal
   (and never when ``NO_COLOR`` is set or the output goes to a file).
-* ``json``: a list of ``{client, client_id, agreement_id, due_on, state, reasons, parties}``;
-  ``state`` is ``overdue``, ``due_soon``, ``later`` or ``not_scheduled``; ``due_on`` an ISO
-  date or null.
+* ``json``: a list of ``{client, client_id, agreement_id, due_on, state, reasons, parties,
+  todos}``; ``state`` is ``overdue``, ``due_soon``, ``later`` or ``not_scheduled``; ``due_on``
+  an ISO date or null. ``reasons`` is what makes the review due and every party whose written
+  consent is missing, outdated or revoked; ``todos`` lists the open to-dos (``text``,
+  ``created_at``, ``participant_id``, ``session_id``: the session a verbal consent was given
+  in). The table's REASONS column gives both, each to-do as ``to-do: …``. The calendar never
+  holds a to-do: one may name a private topic, and calendars are synced off the machine.
 * ``ics``: an iCalendar file with one all-day event per review, stable UIDs across exports.
 
 ``--within DAYS`` keeps reviews due within DAYS of today, overdue ones included.
@@ -102,10 +106,20 @@ def row_json(row: CheckinRow) -> dict[str, Any]:
         "agreement_id": row.agreement_id,
         "due_on": None if row.due_on is None else row.due_on.isoformat(),
         "state": row.state.name.lower(),
-        "reasons": list(row.reasons),
+        "reasons": list(row.to_settle),
         "parties": [{"name": p.name, "role": p.role.value} for p in row.parties],
         "last_review": None if row.last_review is None else row.last_review.isoformat(),
         "cadence": row.cadence,
+        "todos": [
+            {
+                "id": todo.id,
+                "text": todo.text,
+                "created_at": todo.created_at.isoformat(),
+                "participant_id": todo.participant_id,
+                "session_id": todo.session_id,
+            }
+            for todo in row.todos
+        ],
     }
 
 
@@ -126,7 +140,7 @@ def render_table(rows: list[CheckinRow], today: date, *, colour: bool) -> str:
             printable(", ".join(p.name for p in row.parties), 40) or "-",
             row.last_review.isoformat() if row.last_review else "never",
             printable(row.cadence, 60),
-            printable("; ".join(row.reasons), None) or "-",
+            printable("; ".join(row.attention), None) or "-",
         )
         for row in rows
     ]

@@ -4,7 +4,10 @@ Pure functions over the domain model, shared by the check-ins screen, the review
 ``roomguard checkins`` command:
 
 * :func:`build_checkins` turns ``(client, agreement)`` pairs into :class:`CheckinRow` rows,
-  sorted overdue → due soon → later → not scheduled, earliest first within each group.
+  sorted overdue → due soon → later → not scheduled, earliest first within each group. A row
+  gives every reason its agreement needs attention (:attr:`CheckinRow.attention`): what makes
+  the review due, every party whose written consent is missing, outdated or revoked, and every
+  open to-do.
 * :func:`record_review` applies a review to an agreement: logs it, ends a party's involvement
   when that is the outcome, and sets the next review (the cadence's date unless overridden).
 * :func:`reschedule` moves the scheduled review to another date.
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from roomguard.core.cadence import (
     DEFAULT_SOON_DAYS,
@@ -25,6 +28,7 @@ from roomguard.core.cadence import (
     review_due,
     schedule_after_review,
 )
+from roomguard.core.consent import ConsentState, party_consents
 from roomguard.core.dates import describe_date
 from roomguard.core.models import (
     Agreement,
@@ -35,6 +39,7 @@ from roomguard.core.models import (
     ReviewOutcome,
     Role,
 )
+from roomguard.core.todos import describe_todo, open_todos
 
 STATE_ORDER: dict[DueState, int] = {
     DueState.OVERDUE: 0,
@@ -61,8 +66,27 @@ class Party:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenTodo:
+    """An open to-do in a check-in row."""
+
+    id: str
+    text: str
+    created_at: datetime
+    participant_id: str | None = None
+    session_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CheckinRow:
-    """One agreement's next review, ready for a table row, a JSON object or a calendar event."""
+    """One agreement's next review, ready for a table row, a JSON object or a calendar event.
+
+    *reasons*: what makes the review due, earliest first (what a calendar event says).
+    *consent_gaps*: each active party whose written consent is missing, outdated or revoked.
+    *todos*: the open to-dos. :attr:`to_settle` is the first two (what a calendar event may
+    say); :attr:`attention` all three: every reason the agreement needs attention. A to-do can
+    name a private topic, so it stays out of the calendar file, which may be synced off this
+    machine.
+    """
 
     client_id: str
     client_name: str
@@ -74,6 +98,19 @@ class CheckinRow:
     due_on: date | None
     state: DueState
     reasons: tuple[str, ...] = field(default=())
+    consent_gaps: tuple[str, ...] = field(default=())
+    todos: tuple[OpenTodo, ...] = field(default=())
+
+    @property
+    def to_settle(self) -> tuple[str, ...]:
+        """What makes the review due, then the consent gaps: names no private topic."""
+        return (*self.reasons, *self.consent_gaps)
+
+    @property
+    def attention(self) -> tuple[str, ...]:
+        """Every reason the agreement needs attention: :attr:`to_settle`, then each open
+        to-do (``to-do: … (since 2026-11-18)``)."""
+        return (*self.to_settle, *(f"to-do: {describe_todo(t)}" for t in self.todos))
 
     def days_until(self, today: date) -> int | None:
         return None if self.due_on is None else (self.due_on - today).days
@@ -103,10 +140,33 @@ def _sort_key(row: CheckinRow) -> tuple[int, date, str, str]:
     )
 
 
+# An expired consent is already a reason to review (its expiry date is a trigger).
+_CONSENT_GAPS = (ConsentState.MISSING, ConsentState.OUTDATED, ConsentState.REVOKED)
+
+
+def consent_gaps(agreement: Agreement, today: date) -> list[str]:
+    """``Elena Ruiz: consented to v1 on …; terms are now v2, must consent again``: one line per
+    active party whose written consent is missing, to an older version, or revoked (a
+    revocation's note is left out: it is free text, and these lines go in calendar files)."""
+    lines = []
+    for row in party_consents(agreement, today):
+        if row.state not in _CONSENT_GAPS:
+            continue
+        detail = row.detail
+        if row.state is ConsentState.REVOKED and row.record is not None:
+            detail = f"consent revoked {(row.record.revoked_on or row.record.signed_on).isoformat()}"
+        lines.append(f"{row.participant.name}: {detail}")
+    return lines
+
+
 def checkin_row(
     client: Client, agreement: Agreement, today: date, soon_days: int = DEFAULT_SOON_DAYS
 ) -> CheckinRow:
     due = review_due(agreement, today, soon_days)
+    todos = tuple(
+        OpenTodo(t.id, t.text, t.created_at, t.participant_id, t.session_id)
+        for t in open_todos(agreement)
+    )
     last = agreement.last_review()
     parties = tuple(
         Party(p.name, p.role)
@@ -124,6 +184,8 @@ def checkin_row(
         due_on=due.due_on,
         state=due.state,
         reasons=tuple(due.reasons),
+        consent_gaps=tuple(consent_gaps(agreement, today)),
+        todos=todos,
     )
 
 

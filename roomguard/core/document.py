@@ -6,7 +6,10 @@ well as plain text); writing it to a file is the screen's job.
 What goes in: the parties, the private topics **by name only**, the shareable categories, the
 scope extensions, the review cadence and a signature line per party. What never goes in: the
 detection phrases and patterns. They are the coach's working tool, and listing "salary, bonus,
-stock options" under "Compensation" would spell out what the client wants kept quiet.
+stock options" under "Compensation" would spell out what the client wants kept quiet. For the
+same reason muted phrases (false alarms the coach stopped flagging) are counted, with the
+topics they belong to, but never named: the parties learn that detection was narrowed, not
+what it no longer catches.
 
 Every piece of user text is made printable (no control or bidi-override characters reach the
 file) and has its Markdown punctuation escaped, so a name like ``[bold]Dana[/]`` or ``*Sam*``
@@ -20,6 +23,7 @@ from datetime import date
 
 from roomguard.core.dates import describe_date
 from roomguard.core.models import Agreement, Participant, Role, ScopeExtension, Terms
+from roomguard.core.mutes import silenced_phrases
 from roomguard.core.text import printable
 
 # Inline: emphasis, code, links/images, HTML, tables, strikethrough. At the start: headings,
@@ -68,6 +72,23 @@ def _scope_line(scope: ScopeExtension, agreement: Agreement, terms: Terms) -> st
     if scope.reason.strip():
         line += f" Reason: {md(scope.reason)}."
     return line
+
+
+def _muted_line(agreement: Agreement, terms: Terms) -> str:
+    """How many phrases the coach muted, and under which topics; never the phrases."""
+    muted = agreement.muted_phrases
+    if not muted:
+        return ""
+    count = len(muted)
+    what = "one word or phrase" if count == 1 else f"{count} words or phrases"
+    line = (
+        "The coach's software flags these topics when they come up. It no longer flags "
+        f"{what} the coach judged a false alarm"
+    )
+    touched = [md(t.name) for t in terms.topics if silenced_phrases(t, muted)]
+    if touched:
+        line += f" (under {', '.join(touched)})"
+    return line + "; they are not listed here, as the list would say what is private."
 
 
 def render_consent_document(
@@ -126,6 +147,10 @@ def render_consent_document(
         add("")
         for number, topic in enumerate(terms.topics, 1):
             add(f"{number}. {md(topic.name)}")
+        muted = _muted_line(agreement, terms)
+        if muted:
+            add("")
+            add(muted)
     else:
         add("No topics are listed. Nothing discussed is shared without the client's agreement.")
 

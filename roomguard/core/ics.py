@@ -12,6 +12,10 @@ edits (a consent nearing expiry brings it forward), so each export is a revision
 event: SEQUENCE is the export time in minutes since 2020-01-01, which grows with every export
 and fits the 32-bit integer calendars expect until the year 6100.
 
+The description lists what makes the review due and each party whose consent is missing,
+outdated or revoked (``CheckinRow.to_settle``), never a to-do: a to-do may name a private topic,
+and a calendar is often synced off this machine.
+
 Pure: the caller passes the rows and the export time (DTSTAMP).
 """
 
@@ -56,7 +60,7 @@ def review_event(row: CheckinRow, stamp: datetime) -> Event:
     event.add("dtstart", row.due_on)
     event.add("dtend", row.due_on + timedelta(days=1))
     event.add("summary", _clean(f"Review agreement: {row.client_name}"))
-    lines = [_clean(reason) for reason in row.reasons] or ["scheduled review"]
+    lines = [_clean(reason) for reason in row.to_settle] or ["scheduled review"]
     lines.append(f"Cadence: {_clean(row.cadence)}")
     event.add("description", "\n".join(lines))
     event.add("categories", ["Roomguard"])

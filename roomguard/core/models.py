@@ -210,7 +210,9 @@ class Review:
 
 @dataclass(slots=True)
 class Todo:
-    """A follow-up the coach owes, e.g. written consent after a verbal 'yes' in session."""
+    """A follow-up the coach owes, e.g. written consent after a verbal 'yes' in session, or
+    consent to a new version of the terms (``terms_version``: done once that party's consent
+    to it, or a later version, is in force)."""
 
     text: str
     created_at: datetime
@@ -218,6 +220,19 @@ class Todo:
     session_id: str | None = None
     done_at: datetime | None = None
     id: str = field(default_factory=new_id)
+    terms_version: int | None = None
+
+
+@dataclass(slots=True)
+class MutedPhrase:
+    """When and why a phrase stopped being flagged for a client (a false alarm the coach
+    silenced). ``Agreement.muted_phrases`` holds the phrase itself, which is what detection
+    reads; a phrase muted before these records were kept has none."""
+
+    phrase: str
+    muted_at: datetime
+    reason: str = ""  # e.g. 'false alarm on the Health alert: "sports therapy"'
+    session_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -233,6 +248,7 @@ class Agreement:
     next_review: date | None = None
     reviews: list[Review] = field(default_factory=list)
     muted_phrases: list[str] = field(default_factory=list)  # false alarms the coach silenced
+    mutes: list[MutedPhrase] = field(default_factory=list)  # when and why each was muted
     todos: list[Todo] = field(default_factory=list)
     next_session: datetime | None = None  # booked; shareable (it is scheduling)
     id: str = field(default_factory=new_id)

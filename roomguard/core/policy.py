@@ -13,6 +13,10 @@ Clearance rules for one person and one private topic, judged on ``today``:
 
 Only private topics of the current terms can warn; a shareable category, or an id the terms do
 not know, never does.
+
+:func:`consent_gap` says whether a third party on the agreement is in the room without valid
+written consent at all (missing, outdated, expired or revoked): the session warns when one
+arrives, whatever topic is under way.
 """
 
 from __future__ import annotations
@@ -22,9 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from roomguard.core.consent import ConsentState, consent_state
+from roomguard.core.consent import ConsentAssessment, ConsentState, assess_consent, consent_state
 from roomguard.core.models import Agreement, Participant, Role
-from roomguard.core.text import fold
 
 
 class Trigger(StrEnum):
@@ -60,7 +63,7 @@ class PolicyDecision:
         return frozenset(u.participant_id for u in self.uncleared)
 
     def describe(self) -> str:
-        """E.g. ``Health: Mum (no scope extension for Health); Bob (guest (not on the agreement))``."""
+        """E.g. ``Health: Mum (no scope extension for Health); Bob (guest, not on the agreement)``."""
         people = "; ".join(f"{u.name} ({u.reason})" for u in self.uncleared)
         return f"{self.topic_name}: {people}" if people else f"{self.topic_name}: everyone cleared"
 
@@ -72,7 +75,7 @@ _CONSENT_REASONS: dict[ConsentState, str] = {
     ConsentState.OUTDATED: "consent is to an older version of the terms",
 }
 
-GUEST_REASON = "guest (not on the agreement)"
+GUEST_REASON = "guest, not on the agreement"  # shown in brackets after the name
 
 
 def topic_name(agreement: Agreement, topic_id: str) -> str:
@@ -188,13 +191,14 @@ def person_clearance(
     return PersonClearance(tuple(uncleared), tuple(verbal))
 
 
-def mute_phrase(agreement: Agreement, phrase: str) -> bool:
-    """Stop *phrase* warning for this client (a false alarm the coach chose to silence).
-
-    Compared folded, so "Therapy" and "therapy" are one phrase. Returns whether the agreement
-    changed (False when the phrase was already muted, or is blank).
-    """
-    if not phrase.strip() or fold(phrase) in {fold(p) for p in agreement.muted_phrases}:
-        return False
-    agreement.muted_phrases.append(phrase)
-    return True
+def consent_gap(agreement: Agreement, participant_id: str, today: date) -> ConsentAssessment | None:
+    """The consent of a third party on the agreement when it is not valid today (missing,
+    outdated, expired or revoked); None when it is, and for the client, the coach, a guest
+    (not on the agreement: judged as a guest) or a party whose involvement has ended."""
+    person = agreement.participant(participant_id)
+    if person is None or not person.role.is_third_party or person.role is Role.GUEST:
+        return None
+    if not person.is_active(today):
+        return None
+    assessment = assess_consent(agreement, participant_id, today)
+    return None if assessment.state.is_valid else assessment

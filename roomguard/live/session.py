@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from roomguard.core.consent import verbal_consent_todos
+from roomguard.core.consent import ConsentState, describe_consent, verbal_consent_todos
 from roomguard.core.detection import Detector
 from roomguard.core.events import (
     AckAction,
@@ -37,9 +37,10 @@ from roomguard.core.events import (
     TopicDetected,
     TopicSource,
 )
-from roomguard.core.models import Agreement, Client, Role, SessionRecord
+from roomguard.core.models import Agreement, Client, MutedPhrase, Role, SessionRecord
+from roomguard.core.mutes import mute_phrase
 from roomguard.core.observe import Line, observe
-from roomguard.core.policy import mute_phrase
+from roomguard.core.policy import consent_gap
 from roomguard.core.session import (
     Guard,
     SessionError,
@@ -64,6 +65,13 @@ from roomguard.store import Store, StoreError
 from roomguard.store.word_families import word_families
 
 RETRY_SECONDS = 2.0
+# What the roster says of a third party whose written consent is not valid.
+CONSENT_GAP_WORDS: dict[ConsentState, str] = {
+    ConsentState.MISSING: "no written consent",
+    ConsentState.OUTDATED: "consent outdated",
+    ConsentState.EXPIRED: "consent expired",
+    ConsentState.REVOKED: "consent revoked",
+}
 AUTO_DISCREET = "auto_discreet"  # store setting: discreet mode on when someone uncleared joins
 
 
@@ -275,7 +283,21 @@ class LiveSession:
                 isinstance(event, PresenceChanged) and event.present
             ):
                 arrived = True
+                if isinstance(event, PresenceChanged):
+                    self._warn_consent(out, event.participant_id, event.at)
         return arrived
+
+    def _warn_consent(self, out: Outcome, participant_id: str, at: datetime) -> None:
+        """A party on the agreement came in without valid written consent: say so, whatever
+        topic is under way (core decides who that is; this words it)."""
+        gap = consent_gap(self.agreement, participant_id, at.date())
+        if gap is None:
+            return
+        name = self.guard.person(participant_id).name
+        detail = describe_consent(gap, at.date(), self.agreement.terms.version)
+        out.notices.append(Notice(
+            f"{name} is in the room without valid written consent ({detail}): not cleared "
+            "for any private topic.", title="No valid consent", severity="warning", timeout=10))
 
     def _finish(self, out: Outcome, *, arrived: bool = False) -> Outcome:
         """Automatic discreet mode after an arrival (before anything is announced, so toasts
@@ -448,7 +470,12 @@ class LiveSession:
         if action is AckAction.VERBAL_CONSENT:
             self._owe_written_consent(out, alerts, now)
         if mute:
-            if mute_phrase(self.agreement, mute):
+            reason = f"false alarm on the {alerts[0].topic_name} alert"
+            if note.strip():
+                reason += f': "{note.strip()}"'
+            record = self.record
+            muted = MutedPhrase(mute, now, reason, record.id if record is not None else None)
+            if mute_phrase(self.agreement, muted):
                 self.writer.save_agreement(self.agreement)
             self.detector = self._detector()
             shown = "That phrase" if self.state.discreet else f'"{mute}"'
@@ -516,8 +543,13 @@ class LiveSession:
                 inferred=state.present.get(person.id) is PresenceSource.SPEECH,
                 uncleared_for=tuple(self.wording.topic_name(t) for t in standing.uncleared),
                 verbally_cleared=tuple(self.wording.topic_name(t) for t in standing.verbal),
+                consent=self._consent_words(person.id, today),
             ))
         return entries
+
+    def _consent_words(self, participant_id: str, today: date) -> str:
+        gap = consent_gap(self.agreement, participant_id, today)
+        return "" if gap is None else CONSENT_GAP_WORDS[gap.state]
 
     def topics(self) -> list[TopicEntry]:
         state = self.state

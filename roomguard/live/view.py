@@ -64,6 +64,7 @@ class RosterEntry:
     inferred: bool = False  # present because they were heard speaking in the transcript
     uncleared_for: tuple[str, ...] = ()  # names of the private topics they may not hear
     verbally_cleared: tuple[str, ...] = ()  # topic names cleared by verbal consent this session
+    consent: str = ""  # why their written consent is not valid ("consent outdated"), or ""
 
     @property
     def cleared(self) -> bool:

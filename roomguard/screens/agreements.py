@@ -1,5 +1,7 @@
 """One client's agreement: parties and their consent, private topics, what may be shared,
-scope extensions and the review cadence, with a status line saying whether it is in force.
+scope extensions and the review cadence, with a status line saying whether it is in force;
+below the scopes, when there are any, the open to-dos (``o`` marks one done) and the muted
+phrases, struck through with when and why (``u`` unmutes one, after asking).
 
 Every change goes through a form (``agreement_forms/``) and is saved here. Changing the
 boundaries (topics, shareable categories, scopes) makes a new version of the terms once anyone
@@ -36,14 +38,25 @@ from roomguard.core.models import (
     ScopeExtension,
     Terms,
 )
+from roomguard.core.mutes import Mute, mutes_of, unmute_phrase
 from roomguard.core.text import printable
+from roomguard.core.todos import (
+    TodoError,
+    describe_todo,
+    mark_done,
+    open_todos,
+    reconsent_todos,
+    settle_consent_todos,
+)
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.store.atomic import atomic_write, ensure_dir
 from roomguard.widgets.consent_table import PartiesTable
 from roomguard.widgets.keyed_table import KeyedTable
 from roomguard.widgets.literal import literal
+from roomguard.widgets.mute_table import MuteTable
 from roomguard.widgets.scope_table import ScopeTable
+from roomguard.widgets.todo_table import TodoTable
 from roomguard.widgets.topic_list import TopicTable
 
 if TYPE_CHECKING:
@@ -81,6 +94,8 @@ class AgreementsScreen(UsesHost, Screen[None]):
         Binding("k", "cadence", "Review cadence", show=False),
         Binding("n", "next_session", "Next session", show=False),
         Binding("d", "remove", "Remove highlighted", show=False),
+        Binding("o", "todo_done", "Mark to-do done", show=False),
+        Binding("u", "unmute", "Unmute phrase", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -100,6 +115,11 @@ class AgreementsScreen(UsesHost, Screen[None]):
             yield PartiesTable(id="parties")
         with Vertical(id="scopes-pane", classes="pane"):
             yield ScopeTable(id="scopes")
+        with Horizontal(id="followups"):  # one row: each pane only when it has something
+            with Vertical(id="todos-pane", classes="pane"):
+                yield TodoTable(id="todos")
+            with Vertical(id="muted-pane", classes="pane"):
+                yield MuteTable(id="muted")
         with Horizontal(id="lower"):
             with Vertical(id="topics-pane", classes="pane"):
                 yield TopicTable(id="topics")
@@ -111,6 +131,8 @@ class AgreementsScreen(UsesHost, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#parties-pane").border_title = "Parties"
         self.query_one("#scopes-pane").border_title = "Scope extensions"
+        self.query_one("#todos-pane").border_title = "Open to-dos (o: mark done)"
+        self.query_one("#muted-pane").border_title = "Muted phrases (u: unmute)"
         self.query_one("#shareable").border_title = "Shareable (s)"
         self.query_one("#review").border_title = "Review (k)"
         store = self.host.store
@@ -136,8 +158,15 @@ class AgreementsScreen(UsesHost, Screen[None]):
         rows = party_consents(agreement, today)
         names = {p.id: p.name for p in agreement.participants}
         self.query_one(PartiesTable).show(rows, today)
-        self.query_one(TopicTable).show(agreement.terms, names)
+        self.query_one(TopicTable).show(agreement.terms, names, agreement.muted_phrases)
         self.query_one(ScopeTable).show(agreement.terms, names, today)
+        todos = open_todos(agreement)
+        self.query_one(TodoTable).show(todos)
+        self.query_one("#todos-pane").display = bool(todos)
+        mutes = mutes_of(agreement)
+        self.query_one(MuteTable).show(mutes)
+        self.query_one("#muted-pane").display = bool(mutes)
+        self.query_one("#followups").display = bool(todos or mutes)
         self.query_one(
             "#topics-pane"
         ).border_title = f"Private topics · terms version {agreement.terms.version}"
@@ -196,7 +225,7 @@ class AgreementsScreen(UsesHost, Screen[None]):
     # ----------------------------------------------------------------- what is highlighted
     def _focused_table(self) -> KeyedTable:
         focused = self.focused
-        if isinstance(focused, TopicTable | ScopeTable):
+        if isinstance(focused, TopicTable | ScopeTable | TodoTable | MuteTable):
             return focused
         return self.query_one(PartiesTable)
 
@@ -211,6 +240,10 @@ class AgreementsScreen(UsesHost, Screen[None]):
     def highlighted_scope(self) -> ScopeExtension | None:
         key = self.query_one(ScopeTable).highlighted_key()
         return next((s for s in self.agreement.terms.scopes if s.id == key), None)
+
+    def highlighted_mute(self) -> Mute | None:
+        key = self.query_one(MuteTable).highlighted_key()
+        return next((m for m in mutes_of(self.agreement) if m.phrase == key), None)
 
     # ----------------------------------------------------------------- saving
     def save(self, agreement: Agreement) -> bool:
@@ -245,6 +278,7 @@ class AgreementsScreen(UsesHost, Screen[None]):
         now = self.host.clock().replace(microsecond=0)
         if signed:
             amend_terms(agreement, terms, now)
+            agreement.todos += reconsent_todos(agreement, self.host.today(), now)
         else:
             terms.created_at = now
             agreement.terms = terms
@@ -440,11 +474,15 @@ class AgreementsScreen(UsesHost, Screen[None]):
     def _save_consent(self, record: ConsentRecord) -> bool:
         agreement = copy.deepcopy(self.agreement)
         agreement.consents.append(record)
+        now = self.host.clock().replace(microsecond=0)
+        settled = settle_consent_todos(agreement, self.host.today(), now)
         if not self.save(agreement):
             return False
         person = agreement.participant(record.participant_id)
         name = person.name if person else "?"
         message = f"Recorded {name}'s consent to terms version {record.terms_version}."
+        if settled:
+            message += f" {len(settled)} to-do{'s' if len(settled) != 1 else ''} done."
         if in_force(agreement, self.host.today()):
             message += " The agreement is in force."
         self.notify(message, markup=False)
@@ -491,6 +529,11 @@ class AgreementsScreen(UsesHost, Screen[None]):
     # ----------------------------------------------------------------- editing and removing
     def action_edit(self) -> None:
         table = self._focused_table()
+        if isinstance(table, TodoTable | MuteTable):
+            what = "A to-do is only marked done (o)" if isinstance(table, TodoTable) else (
+                "A muted phrase is only unmuted (u)")
+            self.notify(f"{what}; nothing else to edit.", severity="warning")
+            return
         if isinstance(table, TopicTable):
             topic = self.highlighted_topic()
             if topic is None:
@@ -515,6 +558,12 @@ class AgreementsScreen(UsesHost, Screen[None]):
 
         table = self._focused_table()
         today = self.host.today()
+        if isinstance(table, TodoTable):
+            self.action_todo_done()
+            return
+        if isinstance(table, MuteTable):
+            self.action_unmute()
+            return
         if isinstance(table, TopicTable):
             topic = self.highlighted_topic()
             if topic is None:
@@ -574,6 +623,60 @@ class AgreementsScreen(UsesHost, Screen[None]):
         if any(r.terms_version == version for r in self.agreement.consents):
             return f"This makes version {version + 1} of the terms; everyone must consent again."
         return ""
+
+    # ----------------------------------------------------------------- to-dos and mutes
+    def action_todo_done(self) -> None:
+        from roomguard.screens.dialogs.confirm import Confirm
+
+        key = self.query_one(TodoTable).highlighted_key()
+        todo = next((t for t in open_todos(self.agreement) if t.id == key), None)
+        if todo is None:
+            self.notify("No open to-do to mark done.", severity="warning")
+            return
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            agreement = copy.deepcopy(self.agreement)
+            now = self.host.clock().replace(microsecond=0)
+            try:
+                mark_done(agreement, todo.id, now)
+            except TodoError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            if self.save(agreement):
+                self.notify(f"Done {format_date(now.date())}: {todo.text}", title="To-do done",
+                            markup=False)
+
+        self.app.push_screen(
+            Confirm("Mark this to-do done?", yes="Done", no="Keep open",
+                    detail=describe_todo(todo)),
+            answer,
+        )
+
+    def action_unmute(self) -> None:
+        from roomguard.screens.dialogs.confirm import Confirm
+
+        mute = self.highlighted_mute()
+        if mute is None:
+            self.notify("No muted phrase. A phrase is muted when a false alarm is acknowledged "
+                        "with \"stop flagging\".", severity="warning")
+            return
+        client = self.client.name if self.client is not None else "this client"
+        question = f'Flag "{mute.phrase}" again for {client}?'
+        detail = (f"It was {mute.describe()}. Unmuted, it alerts again in every session and "
+                  "check of this client.")
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            agreement = copy.deepcopy(self.agreement)
+            if unmute_phrase(agreement, mute.phrase) and self.save(agreement):
+                self.notify(f'"{mute.phrase}" is flagged again for {client}.', title="Unmuted",
+                            markup=False)
+
+        self.app.push_screen(Confirm(question, yes="Unmute", no="Keep muted", detail=detail),
+                             answer)
 
     # ----------------------------------------------------------------- history and document
     def action_history(self) -> None:

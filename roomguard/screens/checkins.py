@@ -2,6 +2,9 @@
 
 Rows come from :func:`roomguard.core.checkins.build_checkins`, read off the UI thread and
 reloaded whenever the screen comes back into view (after a form, or the agreement editor).
+The Why column and the detail give every reason an agreement needs attention (a review due,
+a consent missing, outdated or revoked, an open to-do), not only the first; a to-do is
+marked done on the agreement (``a``).
 """
 
 from __future__ import annotations
@@ -136,9 +139,7 @@ class CheckinsScreen(UsesHost, Screen[None]):
 
     def _cells(self, row: CheckinRow, today: date) -> list[Text]:
         style = STATE_STYLES[row.state]
-        why = row.reasons[0] if row.reasons else ""
-        if len(row.reasons) > 1:
-            why += f" (+{len(row.reasons) - 1} more)"
+        why = "; ".join(row.attention)
         return [
             Text(row.state.value, style=style),
             Text(describe_date(row.due_on) if row.due_on else "—", style=style),
@@ -149,7 +150,7 @@ class CheckinsScreen(UsesHost, Screen[None]):
             else Text("—", style="dim"),
             Text(row.last_review.isoformat() if row.last_review else "never"),
             clipped(row.cadence, 24),
-            clipped(why, 50),
+            clipped(why, 60),
         ]
 
     def _show_summary(self, rows: list[CheckinRow]) -> None:
@@ -181,7 +182,13 @@ class CheckinsScreen(UsesHost, Screen[None]):
         else:
             text.append(": no review scheduled")
         text.append("\nWhy: ", style="bold")
-        text.append_text(literal("; ".join(row.reasons) or "nothing calls for a review", limit=2000))
+        if not row.attention:
+            text.append("nothing calls for a review")
+        for reason in row.attention:
+            text.append("\n  • ")
+            text.append_text(literal(reason, limit=500))
+        if row.todos:
+            text.append("\n  (mark a to-do done on the agreement: a)", style="dim")
         text.append("\nThird parties: ", style="bold")
         parties = ", ".join(f"{p.name} ({p.role.label})" for p in row.parties)
         text.append_text(literal(parties or "none"))

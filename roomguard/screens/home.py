@@ -176,8 +176,9 @@ class HomeScreen(UsesHost, Screen[None]):
     def compute_states(self, today: date) -> None:
         from roomguard.core.cadence import DueState, review_due
         from roomguard.core.consent import in_force, must_reconsent
+        from roomguard.core.todos import open_todos
 
-        overdue = due_soon = 0
+        overdue = due_soon = todos = 0
         try:
             years = self._retention_years()
             for client, agreement in self.host.store.agreements():
@@ -192,6 +193,7 @@ class HomeScreen(UsesHost, Screen[None]):
                         missing = len(must_reconsent(agreement, today))
                         state = Text(f"consent needed ({missing})", style="bold yellow")
                     due = review_due(agreement, today)
+                    todos += len(open_todos(agreement))
                     review = due.due_on.isoformat() if due.due_on else "not scheduled"
                     if due.state is DueState.OVERDUE:
                         overdue += 1
@@ -205,7 +207,7 @@ class HomeScreen(UsesHost, Screen[None]):
             self.app.call_from_thread(
                 self.notify, str(exc), title=exc.title, severity="error", markup=False
             )
-        self.app.call_from_thread(self._set_due, overdue, due_soon)
+        self.app.call_from_thread(self._set_due, overdue, due_soon, todos)
 
     def _set_state(self, client_id: str, parties: Text, state: Text, review: str) -> None:
         table = self.query_one("#clients", RecordTable)
@@ -215,9 +217,9 @@ class HomeScreen(UsesHost, Screen[None]):
         table.update_cell(client_id, "state", state, update_width=True)
         table.update_cell(client_id, "review", review, update_width=True)
 
-    def _set_due(self, overdue: int, due_soon: int) -> None:
+    def _set_due(self, overdue: int, due_soon: int, todos: int = 0) -> None:
         summary = self.query_one(DueSummary)
-        summary.overdue, summary.due_soon = overdue, due_soon
+        summary.overdue, summary.due_soon, summary.todos = overdue, due_soon, todos
 
     # ----------------------------------------------------------------- selection
     def highlighted_client(self) -> Client | None:

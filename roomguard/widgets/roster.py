@@ -1,7 +1,8 @@
 """The presence roster: who is on the agreement, who is in the room, and who may hear what.
 
 Two lines per person, numbered (keys 1–9 toggle the first nine): who and whether they are
-in the room, then what they may not hear. The screen hands over
+in the room, then what they may not hear, and a warning when their written consent is not
+valid (missing, outdated, expired or revoked). The screen hands over
 :class:`RosterEntry` rows already judged against the agreement; the roster only shows them and
 posts :class:`Roster.Toggled` when a person is clicked. In discreet mode the names of the topics
 someone is not cleared for are replaced by a count, because the screen may be shared.
@@ -70,6 +71,10 @@ class RosterRow(Static):
                 what = ", ".join(entry.uncleared_for)
             style = "bold white on red" if entry.present else "red"
             line.append_text(literal(f"NOT cleared for {what}", style=style, limit=300))
+        if entry.consent:  # e.g. "consent outdated": why, whatever the topic
+            line.append("  ")
+            line.append(f"⚠ {entry.consent}",
+                        style="bold black on yellow" if entry.present else "yellow")
         return line
 
     def on_click(self) -> None:

@@ -111,7 +111,7 @@ class TestList:
             assert rows[2][4] == "Grace Kim"
             assert rows[2][5] == "never"
             assert rows[2][6] == "every 6 weeks"
-            assert rows[2][7] == "scheduled review (+1 more)"
+            assert rows[2][7] == "scheduled review; Grace Kim's consent expires 2026-12-07"
             summary = label_text(app, "#checkins-summary")
             assert summary.startswith("1 overdue · 2 due within 14 days")
 
