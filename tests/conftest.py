@@ -38,6 +38,9 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("ROOMGUARD_DB", str(home / "default-store"))
+    # The semantic layer loads a model in a thread: off unless a test turns it on
+    # (tests/semantic), so screen tests and snapshots stay as they were.
+    monkeypatch.setenv("ROOMGUARD_SEMANTIC", "off")
 
 
 @pytest.fixture

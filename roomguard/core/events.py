@@ -141,6 +141,36 @@ class AlertAcknowledged:
 
 
 @dataclass(slots=True)
+class PossibleTopic:
+    """The semantic layer heard a line that may be about a private topic, in other words than
+    its phrases, while someone not cleared for it was present: a calmer, second alert level
+    (no bell), answered "yes, it was" or "no" (:class:`PossibleTopicAnswered`). *score* is how
+    clearly the line beat everyday talk (roomguard/live/semantic/scorer.py)."""
+
+    KIND: ClassVar[str] = "possible"
+    at: datetime
+    topic_id: str
+    topic_name: str
+    line: str
+    score: float
+    uncleared: list[str] = field(default_factory=list)  # participant ids
+    speaker: str = ""
+    cue_time: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class PossibleTopicAnswered:
+    """The coach's answer to a possible topic: *confirmed* ("yes, it was") or not ("no": the
+    line is kept for this client as an example of what is not the topic)."""
+
+    KIND: ClassVar[str] = "possible_answer"
+    at: datetime
+    possible_id: str
+    confirmed: bool
+
+
+@dataclass(slots=True)
 class DiscreetModeChanged:
     KIND: ClassVar[str] = "discreet"
     at: datetime
@@ -163,6 +193,8 @@ Event = (
     | AlertRaised
     | MentionRepeated
     | AlertAcknowledged
+    | PossibleTopic
+    | PossibleTopicAnswered
     | DiscreetModeChanged
     | SessionEnded
 )
@@ -179,6 +211,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AlertRaised,
         MentionRepeated,
         AlertAcknowledged,
+        PossibleTopic,
+        PossibleTopicAnswered,
         DiscreetModeChanged,
         SessionEnded,
     )

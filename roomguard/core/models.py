@@ -104,6 +104,9 @@ class PrivateTopic:
     patterns: list[str] = field(default_factory=list)
     id: str = field(default_factory=new_id)
     excluded_forms: list[str] = field(default_factory=list)
+    # What it sounds like when this comes up, for the semantic layer ("possible topic"):
+    # a few sentences the coach writes (roomguard/live/semantic/scorer.py).
+    examples: list[str] = field(default_factory=list)
 
 
 DEFAULT_SHAREABLE: tuple[str, ...] = ("scheduling", "logistics", "invoicing/admin")
@@ -250,6 +253,9 @@ class Agreement:
     muted_phrases: list[str] = field(default_factory=list)  # false alarms the coach silenced
     mutes: list[MutedPhrase] = field(default_factory=list)  # when and why each was muted
     todos: list[Todo] = field(default_factory=list)
+    # Lines the coach answered "no, it wasn't" to as a possible topic: the semantic layer
+    # weighs them with everyday talk for this client from then on.
+    not_topic_lines: list[str] = field(default_factory=list)
     next_session: datetime | None = None  # booked; shareable (it is scheduling)
     id: str = field(default_factory=new_id)
 

@@ -49,6 +49,7 @@ from roomguard.core.session import (
     summarise,
 )
 from roomguard.core.transcript import Utterance
+from roomguard.live.semantic.possible import Meaning
 from roomguard.live.view import (
     AlertView,
     LogEntry,
@@ -154,6 +155,9 @@ class LiveSession:
         self.wording = SessionWording(agreement, self.guard)
         self.detector = self._detector()
         self.writer = SessionWriter(sink, retry_seconds, self._fill_index)
+        # The semantic layer ("possible topic"): its lane is set by whoever opens the session
+        # (the screen, a check); without one, lines are judged by exact phrases alone.
+        self.meaning = Meaning(self)
 
     # ----------------------------------------------------------------- state
     @property
@@ -231,6 +235,7 @@ class LiveSession:
         self.guard = guard
         self.wording = SessionWording(self.agreement, guard)
         self.writer.resume(record)
+        self.meaning.replay(events)
         log = self.replay_log(events)
         log.append(LogEntry(self.clock(), LogKind.EVENT, "Session resumed"))
         return self._finish(Outcome(log=log), arrived=True)
@@ -390,6 +395,7 @@ class LiveSession:
                                     f"Speaker {line.speaker!r} matches more than one party; "
                                     "mark them present by hand"))
         arrived = self._record(out, seen.events)
+        self.meaning.after_line(line, seen, now, out)
         if seen.new_guest is not None:
             out.bell = True
             out.notices.append(Notice(
@@ -584,6 +590,7 @@ class LiveSession:
             auto_discreet=self.auto_discreet,
             unsaved=self.writer.unsaved_count,
             agreement_unsaved=self.writer.agreement_dirty,
+            meaning=self.meaning.status,
         )
 
     def summary(self) -> SessionSummary:

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from roomguard.core.events import AlertRaised, Event
+from roomguard.core.events import AlertRaised, Event, PossibleTopic
 
 Severity = Literal["information", "warning", "error"]
 
@@ -24,6 +24,7 @@ class LogKind(StrEnum):
     TRANSCRIPT = "heard"
     EVENT = "event"  # presence, marks, discreet mode, session start/end
     ALERT = "alert"
+    POSSIBLE = "possible"  # the semantic layer's calmer level (roomguard/live/semantic)
     ACK = "ack"
 
 
@@ -51,6 +52,7 @@ class AlertView:
     masked: str  # discreet wording: no topic name, phrase or reason
     mentions: int = 1  # times the topic came up under this alert
     latest: datetime | None = None  # when it last came up, if more than once
+    possible: bool = False  # a possible topic (semantic layer), not an exact-phrase alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,7 @@ class StatusView:
     auto_discreet: bool
     unsaved: int  # events (and the index entry) not yet on disk
     agreement_unsaved: bool
+    meaning: str = ""  # the semantic layer's state ("meaning: on"), "" when not in use
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,7 @@ class Outcome:
     log: list[LogEntry] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     alerts: list[AlertRaised] = field(default_factory=list)
+    possibles: list[PossibleTopic] = field(default_factory=list)  # new, to announce calmly
     bell: bool = False
     hide_notices: bool = False
 
@@ -131,6 +135,7 @@ class Outcome:
         self.log += other.log
         self.notices += other.notices
         self.alerts += other.alerts
+        self.possibles += other.possibles
         self.bell = self.bell or other.bell
         self.hide_notices = self.hide_notices or other.hide_notices
         return self

@@ -173,6 +173,12 @@ def _whole(value: Any) -> Any:
     return value if isinstance(value, int) and not isinstance(value, bool) else _bad()
 
 
+def _real(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return _bad()
+
+
 def _flag(value: Any) -> Any:
     return value if isinstance(value, bool) else _bad()
 
@@ -234,7 +240,7 @@ def _converter(tp: Any) -> Converter:
         return _record(tp)
     if isinstance(tp, type) and issubclass(tp, Enum):
         return _member(tp)
-    simple = {bool: _flag, int: _whole, str: _text}.get(tp)
+    simple = {bool: _flag, int: _whole, float: _real, str: _text}.get(tp)
     if simple is not None:
         return simple
     if tp is datetime or tp is date:

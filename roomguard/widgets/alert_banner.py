@@ -38,6 +38,11 @@ class AlertBanner(Widget):
         background: $error 25%;
         border-left: thick $error;
     }
+    AlertBanner.-possible {
+        color: $text;
+        background: $warning 10%;
+        border-left: thick $warning;
+    }
     """
 
     alerts: reactive[tuple[AlertView, ...]] = reactive((), always_update=True)
@@ -55,8 +60,13 @@ class AlertBanner(Widget):
     def watch_alerts(self, alerts: tuple[AlertView, ...]) -> None:
         # A fixed height and no display change: a new alert repaints four lines, never the
         # whole screen's layout (that keeps line-to-alert time low).
-        if self.has_class("-active") != bool(alerts):
-            self.set_class(bool(alerts), "-active")
+        exact = any(not a.possible for a in alerts)
+        if self.has_class("-active") != exact:
+            self.set_class(exact, "-active")
+        # Only possible topics (the semantic layer) waiting: the calmer style.
+        calm = bool(alerts) and not exact
+        if self.has_class("-possible") != calm:
+            self.set_class(calm, "-possible")
 
     def _lines(self) -> list[Text]:
         count = len(self.alerts)
@@ -71,6 +81,8 @@ class AlertBanner(Widget):
         for alert in self.alerts[:SHOWN]:
             line = Text(end="")
             line.append(f"{alert.at:%H:%M:%S}  ", style="bold")
+            if alert.possible:
+                line.append("? ", style="bold italic")
             if alert.mentions > 1 and alert.latest is not None:
                 line.append(f"[{alert.mentions} mentions, latest {alert.latest:%H:%M:%S}] ",
                             style="bold")

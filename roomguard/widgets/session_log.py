@@ -23,6 +23,7 @@ _KIND_STYLE = {
     LogKind.TRANSCRIPT: "bold cyan",
     LogKind.EVENT: "dim",
     LogKind.ALERT: "bold red",
+    LogKind.POSSIBLE: "italic yellow",  # the semantic layer's calmer level
     LogKind.ACK: "green",
 }
 

@@ -27,6 +27,9 @@ def status_line(status: StatusView) -> Text:
         line.append("  · DISCREET MODE", style="bold reverse")
     if status.auto_discreet:
         line.append("  · auto-discreet", style="dim")
+    if status.meaning:  # the semantic layer: on, loading, or off and why
+        line.append(f"  · {status.meaning}",
+                    style="dim" if status.meaning == "meaning: on" else "italic")
     if status.unsaved:
         plural = "s" if status.unsaved != 1 else ""
         line.append(f"  · ⚠ {status.unsaved} event{plural} not yet saved", style="bold red")

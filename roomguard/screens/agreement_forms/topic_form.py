@@ -4,6 +4,12 @@ The coach types sample lines (things a client might say); as the phrases change,
 run through the same :class:`~roomguard.core.detection.Detector` a session uses, so what the
 preview flags is exactly what would raise an alert.
 
+Example sentences (issue 21): the semantic layer describes the topic by a few sentences of
+what it sounds like when it comes up; the form suggests some from the name and phrases, and the
+preview also shows, for each sample line, whether the semantic layer would flag it as a
+possible topic and how strongly (scored in a thread: the model loads there, never on the way
+to the form's first frame).
+
 Word families (issue 19): under the phrases the form lists the other words each phrase will
 match (diagnosis → diagnose, diagnostic, each with its inflections), from the same shipped data
 a session uses (:mod:`roomguard.store.word_families`). The coach types any of them under
@@ -14,6 +20,7 @@ struck through.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable, Sequence
 
 from rich.text import Text
@@ -25,6 +32,7 @@ from roomguard.core.detection import Detector, invalid_patterns, normalise_phras
 from roomguard.core.models import PrivateTopic
 from roomguard.core.normalize import WordFamilies, derived_forms
 from roomguard.core.validation import validate_topic
+from roomguard.live.semantic.scorer import suggest_examples
 from roomguard.screens.agreement_forms.base import (
     AgreementForm,
     field_errors,
@@ -189,6 +197,7 @@ class TopicForm(AgreementForm[PrivateTopic]):
                 )
                 yield self.label("Preview")
                 yield Static("", id="preview", classes="preview", markup=False)
+                yield from self.example_fields()
 
     def candidate(self) -> PrivateTopic:
         topic = copy.deepcopy(self.existing) if self.existing else PrivateTopic("")
@@ -196,6 +205,7 @@ class TopicForm(AgreementForm[PrivateTopic]):
         topic.phrases = lines_of(self.query_one("#phrases", TextArea).text)
         topic.patterns = lines_of(self.query_one("#patterns", TextArea).text)
         topic.excluded_forms = lines_of(self.query_one("#excluded", TextArea).text)
+        topic.examples = lines_of(self.query_one("#examples", TextArea).text)
         return topic
 
     def edited(self) -> None:
@@ -206,6 +216,7 @@ class TopicForm(AgreementForm[PrivateTopic]):
         self.query_one("#families", Static).update(render_families(families))
         if self.on_samples is not None:
             self.on_samples(samples_text)
+        self.preview_meaning(self.candidate(), lines_of(samples_text))
 
     def snapshot(self) -> tuple[object, ...]:
         # Sample lines are scratch space: trying phrases on them is not an edit to lose.
@@ -214,6 +225,7 @@ class TopicForm(AgreementForm[PrivateTopic]):
             self.query_one("#phrases", TextArea).text,
             self.query_one("#patterns", TextArea).text,
             self.query_one("#excluded", TextArea).text,
+            self.query_one("#examples", TextArea).text,
         )
 
     def errors(self) -> dict[str, str]:
@@ -261,3 +273,59 @@ class TopicForm(AgreementForm[PrivateTopic]):
 
     def result(self) -> PrivateTopic:
         return self.candidate()
+
+    # ------------------------------------------------------------ the semantic layer (issue 21)
+    def example_fields(self) -> ComposeResult:
+        topic = self.existing
+        yield self.label("Example sentences: what it sounds like when this comes up")
+        yield TextArea("\n".join(topic.examples) if topic else "", id="examples",
+                       soft_wrap=True, show_line_numbers=False, classes="short",
+                       placeholder="e.g. I've been feeling low for weeks")
+        yield Static("", id="suggestions", classes="hint", markup=False)
+        yield Static("", id="meaning", classes="preview", markup=False)
+
+    def preview_meaning(self, topic: PrivateTopic, samples: list[str]) -> None:
+        suggestions = suggest_examples(topic.name, topic.phrases)
+        self.query_one("#suggestions", Static).update(
+            Text("Suggestions: " + " / ".join(suggestions), style="dim") if suggestions
+            else Text(""))
+        if os.environ.get("ROOMGUARD_SEMANTIC", "").lower() in ("off", "0", "no"):
+            self.query_one("#meaning", Static).update(Text("Meaning preview off.", style="dim"))
+            return
+        self.run_worker(lambda: self._score_meaning(topic, samples), thread=True,
+                        exclusive=True, group="topic-meaning")
+
+    def _score_meaning(self, topic: PrivateTopic, samples: list[str]) -> None:
+        """In a thread: each sample line's possible-topic score for *topic* alone."""
+        from roomguard.live.semantic.lane import shared_encoder
+        from roomguard.live.semantic.scorer import SemanticScorer, strength_of
+
+        encoder, why = shared_encoder()
+        if encoder is None:
+            text = Text(f"Meaning preview unavailable: {why}.", style="dim")
+        else:
+            scorer = SemanticScorer(encoder, [topic])
+            scored = [(line, scorer.best(line).score) for line in samples[:MAX_PREVIEW_LINES]]
+            text = render_meaning(scored, scorer.threshold, strength_of)
+        self.app.call_from_thread(self.query_one("#meaning", Static).update, text)
+
+
+def render_meaning(scored: list[tuple[str, float]], threshold: float,
+                   strength: Callable[[float], str]) -> Text:
+    """Which sample lines the semantic layer would flag as a possible topic, and how strongly."""
+    if not scored:
+        return Text("")
+    flagged = sum(1 for _, score in scored if score >= threshold)
+    text = Text(f"By meaning: {flagged} of {len(scored)} would be a possible topic",
+                style="bold", end="")
+    for line, score in scored:
+        text.append("\n")
+        if score >= threshold:
+            text.append("? ", style="bold yellow")
+            text.append_text(literal(line, limit=60))
+            text.append(f"  {strength(score)} ({score:.2f})", style="italic")
+        else:
+            text.append("· ", style="dim")
+            text.append_text(literal(line, style="dim", limit=60))
+            text.append(f"  ({score:.2f})", style="dim")
+    return text

@@ -44,6 +44,7 @@ from roomguard.live.session import (
 )
 from roomguard.live.view import Outcome
 from roomguard.screens.host import UsesHost
+from roomguard.screens.session.meaning import ScreenMeaning
 from roomguard.screens.session.questions import (
     LeaveChoice,
     LeaveSession,
@@ -116,6 +117,7 @@ class SessionScreen(UsesHost, Screen[None]):
         self.follow_path = follow
         self.live: LiveSession | None = None
         self._gc = QuietCollector(GC_QUIET, GC_EVERY, GC_AT_MOST)  # see live/quiet_gc.py
+        self.meaning = ScreenMeaning(self)  # the semantic layer: screens/session/meaning.py
 
     # ----------------------------------------------------------------- what tests and the bench read
     @property
@@ -163,12 +165,14 @@ class SessionScreen(UsesHost, Screen[None]):
         self.set_interval(RETRY_SECONDS, self._tick)
         self.redraw()
         self.call_after_refresh(self._offer_resume_or_brief)
+        self.meaning.attach()
 
     def _close(self) -> None:
         """Back to the screen below (not awaited: the callers are this screen's handlers)."""
         self.dismiss()
 
     def on_unmount(self) -> None:
+        self.meaning.detach()
         self._stop_following()
         self._gc.give_back()
         if self.live is not None and self.live.writer.dirty:
@@ -243,6 +247,7 @@ class SessionScreen(UsesHost, Screen[None]):
         for entry in outcome.log:
             log.add(entry)
         self.redraw()
+        self.meaning.submit_waiting()
         self._tell(outcome)
         if outcome.bell and not outcome.alerts:
             self.app.bell()
@@ -261,7 +266,7 @@ class SessionScreen(UsesHost, Screen[None]):
         discreet = live.state.discreet
         self.query_one(Roster).show(live.roster(), discreet)
         self.query_one(SessionTopics).show(live.topics(), discreet)
-        self.query_one(AlertBanner).show(live.banner(), discreet)
+        self.query_one(AlertBanner).show(live.banner() + live.meaning.banner(), discreet)
         log = self.query_one(SessionLog)
         if log.discreet != discreet:
             log.discreet = discreet
@@ -377,6 +382,8 @@ class SessionScreen(UsesHost, Screen[None]):
         """Ask how an alert (by default the oldest waiting) was handled, then record it.
         Allowed after the session has ended (from the summary)."""
         if self.live is None or not self.live.started:
+            return
+        if self.meaning.answer(alert_id):  # a possible topic: "yes, it was" or "no"
             return
         live = self.live
         waiting = live.state.unacknowledged()

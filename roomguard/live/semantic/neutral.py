@@ -1,0 +1,60 @@
+"""Everyday coaching talk the semantic layer weighs every line against.
+
+A line is a *possible topic* only when it is clearly closer to the topic's examples than to
+all of these (and to the client's own "no, it wasn't" lines): scheduling, logistics,
+invoices, goals, feedback, work tasks, ordinary feelings about work. Kept apart from the
+evaluation set (``tests/semantic/eval_set.py``): none of these sentences appears there.
+"""
+
+from __future__ import annotations
+
+NEUTRAL_SENTENCES: tuple[str, ...] = (
+    "Shall we schedule our next session for the same time next week?",
+    "I need to reschedule because of a clash in my diary.",
+    "Could you resend the invoice to my work address?",
+    "The payment should go through by the end of the week.",
+    "I'll join the call from the train, so the line may drop.",
+    "Let's recap the actions from our last conversation.",
+    "My main goal this quarter is to lead the product launch.",
+    "I'd like to work on my executive presence.",
+    "I got some tough feedback from my manager on the report.",
+    "The team is behind on the deliverables for the client.",
+    "I need to prepare for the annual performance review.",
+    "We are reorganising the department next month.",
+    "How can I prioritise when everything seems urgent?",
+    "I want to be more assertive in meetings.",
+    "My colleague keeps taking credit for my work.",
+    "The project budget was cut by ten percent.",
+    "I'm preparing a presentation for the leadership team.",
+    "We're hiring two new people for the team.",
+    "I find it hard to switch off from email in the evening.",
+    "The deadline for the proposal is next Friday.",
+    "I've been asked to take on a bigger role.",
+    "Let's think about what support you need from your team.",
+    "What would you do differently next time?",
+    "I felt nervous before the big presentation.",
+    "The office move has been disruptive for everyone.",
+    "I'm travelling to the Berlin office next week.",
+    "My calendar is packed with meetings.",
+    "I want to delegate more of the routine work.",
+    "The board meeting is on Thursday.",
+    "We signed a new contract with a large customer.",
+    "I'm frustrated with how slowly decisions get made here.",
+    "Let's set a goal for the next two weeks.",
+    "The workshop with the partners went well.",
+    "I'd like to understand the company's strategy better.",
+    "The doctor's appointment means I'll be late on Tuesday.",
+    "My kids are off school next week so I'm working half days.",
+    "We separated the budget into two parts.",
+    "The consultant's report came back with recommendations.",
+    "Our team dinner is on Friday evening.",
+    "I need to finish the expense claims before the end of the month.",
+    "I'm happy with the progress we made today.",
+    "Thank you, that was a useful session.",
+    "Can you hear me? The connection is a bit slow.",
+    "Let me share my screen.",
+    "I'm taking a few days of holiday in September.",
+    "The supplier missed another delivery date.",
+    "I'm mentoring a graduate on the team.",
+    "Our numbers for the month came in under forecast.",
+)
