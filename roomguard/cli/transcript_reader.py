@@ -12,7 +12,10 @@ The same pass refuses input that cannot be a transcript, naming the file and wha
 * a device (``/dev/zero``, a disk): a device may never end; read standard input with ``-``;
 * a NUL byte: a binary file (or UTF-16 text, which is named as such);
 * a line longer than :data:`MAX_LINE_BYTES`: no transcript writes megabytes without a break;
-* more than :data:`MAX_TRANSCRIPT_BYTES` in all: a two-hour WebVTT is about 3 MB.
+* more than :data:`MAX_TRANSCRIPT_BYTES` in all: a two-hour WebVTT is about 3 MB;
+* with *strict* (``roomguard check`` unless ``--lenient``), text that reads as no transcript:
+  an empty file, no cue, a broken cue timing, no line with a speaker or a time (see
+  :class:`~roomguard.core.transcript.TranscriptError`), named with its line.
 
 The reading (I/O) lives here, in the command line layer; ``roomguard.core`` stays pure.
 """
@@ -25,7 +28,13 @@ import stat
 import sys
 from collections.abc import Iterator
 
-from roomguard.core.transcript import TranscriptFormat, TranscriptParser, Utterance, sniff_format
+from roomguard.core.transcript import (
+    TranscriptError,
+    TranscriptFormat,
+    TranscriptParser,
+    Utterance,
+    sniff_format,
+)
 
 __all__ = [
     "MAX_LINE_BYTES",
@@ -114,14 +123,26 @@ def _first_break(chunk: bytes) -> int:
     return ret if ret >= 0 else newline
 
 
-def read_utterances(path: str, fmt: TranscriptFormat | None = None) -> Iterator[Utterance]:
+def read_utterances(
+    path: str, fmt: TranscriptFormat | None = None, *, strict: bool = False
+) -> Iterator[Utterance]:
     """Every utterance of a finished transcript, in order, as the file is read; ``-`` is stdin.
 
     Bytes that are not UTF-8 are replaced, as when a transcript is followed live. Raises
     :class:`NotATranscript` (possibly after some utterances were yielded) when the input turns
-    out not to be a transcript, and OSError when it cannot be read.
+    out not to be a transcript (with *strict*, also when its text reads as none), and OSError
+    when it cannot be read.
     """
     name = _describe(path)
+    try:
+        yield from _read(path, name, fmt, strict)
+    except TranscriptError as exc:
+        raise NotATranscript(
+            f"{name}, line {exc.line_no}: {exc.reason} (--lenient reads it anyway)"
+        ) from exc
+
+
+def _read(path: str, name: str, fmt: TranscriptFormat | None, strict: bool) -> Iterator[Utterance]:
     fd, owned = _open(path)
     try:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -133,10 +154,10 @@ def read_utterances(path: str, fmt: TranscriptFormat | None = None) -> Iterator[
                 if len(head) < _SNIFF_BYTES:
                     continue
                 chunk, head = head, b""
-                parser = _parser_for(chunk, fmt, path)
+                parser = _parser_for(chunk, fmt, path, strict)
             yield from parser.feed(decoder.decode(chunk))
         if parser is None:
-            parser = _parser_for(head, fmt, path)
+            parser = _parser_for(head, fmt, path, strict)
             yield from parser.feed(decoder.decode(head))
         yield from parser.feed(decoder.decode(b"", final=True))
         yield from parser.finish()
@@ -145,9 +166,11 @@ def read_utterances(path: str, fmt: TranscriptFormat | None = None) -> Iterator[
             os.close(fd)
 
 
-def _parser_for(head: bytes, fmt: TranscriptFormat | None, path: str) -> TranscriptParser:
+def _parser_for(
+    head: bytes, fmt: TranscriptFormat | None, path: str, strict: bool
+) -> TranscriptParser:
     """A parser for the format *fmt*, or the one the start of the file shows."""
     if fmt is None:
         text = head[:_SNIFF_BYTES].decode("utf-8", errors="replace").removeprefix("\ufeff")
         fmt = sniff_format(text, "" if path == "-" else path)
-    return TranscriptParser(fmt)
+    return TranscriptParser(fmt, strict=strict)

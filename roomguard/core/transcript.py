@@ -11,19 +11,43 @@ What each format yields:
 
 * plain: one utterance per non-blank line. ``Dana: I'm back`` has speaker ``Dana``; a line
   without a plausible label (see :func:`split_label`) has speaker ``""``. A leading
-  ``[00:01:02.500]`` or whisper.cpp-style ``[00:01:02.500 --> 00:01:05.000]`` stamp becomes the
-  cue time.
+  ``[00:01:02.500]``, whisper.cpp-style ``[00:01:02.500 --> 00:01:05.000]`` or
+  pyannote/whisperX-style ``[0:00:06.835000 - 0:00:07.235000]`` stamp becomes the cue time.
+  A line that says someone came or went (``[Sam left]``, ``Sam joined the meeting``) is an
+  utterance with :attr:`Utterance.presence` set.
 * WebVTT: one utterance per cue (one per voice when a cue holds several ``<v>`` spans). The
-  speaker comes from ``<v Name>``/``<v.class Name>``, else from a ``Name:`` prefix. Styling tags
-  are stripped, ``&amp; &lt; &gt; &nbsp;`` (and a few others) decoded, NOTE/STYLE/REGION blocks
-  skipped, the lines of a cue joined with a space.
-* SRT: one utterance per cue; speaker from a ``Name:`` prefix; ``<i> <b> <u> <font>`` tags and
-  ``{\\an8}`` position codes stripped.
+  speaker comes from ``<v Name>``/``<v.class Name>``, else from a ``Name:`` label at the start
+  of the cue's first line. Styling tags are stripped, ``&amp; &lt; &gt; &nbsp;`` (and a few
+  others) decoded, NOTE/STYLE/REGION blocks skipped, the lines of a cue joined with a space.
+* SRT: one utterance per cue; speaker from a ``Name:`` label at the start of its first line;
+  ``<i> <b> <u> <font>`` tags and ``{\\an8}`` position codes stripped.
+
+What real transcribers write, read as meant:
+
+* diarisation labels: ``[SPEAKER_00]: text``, ``SPEAKER_00 - text``, ``Speaker 1: text``;
+* ``>>`` (or ``&gt;&gt;``) marks a new turn: it is removed, and a cue without a voice is cut
+  there, each turn judged for its own label;
+* captions that repeat what was already said are said once (:class:`_Repeats`): YouTube's
+  rolling captions (each cue repeats the last line of the one before, and a 10 ms cue repeats
+  it again), whisperX's highlighted words (the same line once per word) and WhisperLive's
+  re-sent segments (the same start, the text growing). Each spoken word counts once, in order.
+  The price: the same words said twice in a row by the same speaker, in back-to-back cues,
+  count once;
+* a fraction of a second is read as written when it has fewer than three digits: ``6.80`` is
+  6 s 80 ms, as the unpadded times older Teams files write mean (``0:4:6.80 --> 0:4:6.530``);
+  longer fractions (whisperX's microseconds) are cut to milliseconds.
 
 Nothing is interpreted as markup after that: speaker and text are kept literal, and whoever
 renders them must escape them. Text in a caption file that sits outside any cue (a stray block
 after a blank line inside a cue) is still reported, with the time of the cue before it: for a
 confidentiality guard a spoken word that is dropped is worse than one that is shown oddly.
+
+**Strict parsing** (``strict=True``, what ``roomguard check`` uses unless ``--lenient``): what
+cannot be a transcript raises :class:`TranscriptError` with the line it concerns, instead of
+reading as "nothing said": an empty file, a caption file without a cue, a cue timing that does
+not read as one (``00:00:1d.890``), an SRT cue number with no timing after it, a plain file in
+which no line has a speaker label, a time or a join/leave mark (a file holding only ``1``), a
+plain line whose leading time stamp does not read as one.
 """
 
 from __future__ import annotations
@@ -34,6 +58,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = [
+    "TranscriptError",
     "TranscriptFormat",
     "TranscriptParser",
     "Utterance",
@@ -51,23 +76,52 @@ class TranscriptFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Utterance:
-    """One thing said. ``line_no`` (1-based) is the source line where its text starts."""
+    """One thing said. ``line_no`` (1-based) is the source line where its text starts.
+
+    *presence* is set on a line that says someone came (True) or went (False) rather than
+    something they said: ``[Sam left]``; *speaker* is then who, and *text* the line as written.
+    """
 
     speaker: str
     text: str
     cue_time: str  # "00:01:02.500", or "" when the source gives no time
     line_no: int
+    presence: bool | None = None
+
+
+class TranscriptError(ValueError):
+    """Strict parsing: the input is not a transcript, at *line_no* (1-based) for this reason."""
+
+    def __init__(self, line_no: int, reason: str) -> None:
+        super().__init__(f"line {line_no}: {reason}")
+        self.line_no = line_no
+        self.reason = reason
 
 
 # --- times ----------------------------------------------------------------------------------
 
-_TIME = r"(?:[0-9]+:)?[0-9]{1,2}:[0-9]{1,2}[.,][0-9]{1,3}"
+_TIME = r"(?:[0-9]+:)?[0-9]{1,2}:[0-9]{1,2}[.,][0-9]{1,9}"
 _TIMING_RE = re.compile(rf"[ \t]*({_TIME})[ \t]*-->[ \t]*({_TIME})(?:[ \t]|$)")
-_TIME_PARTS_RE = re.compile(r"(?:([0-9]+):)?([0-9]{1,2}):([0-9]{1,2})(?:[.,]([0-9]{1,3}))?")
+_TIME_PARTS_RE = re.compile(r"(?:([0-9]+):)?([0-9]{1,2}):([0-9]{1,2})(?:[.,]([0-9]{1,9}))?")
+# What a cue timing line looks like even when a time in it is broken ("00:00:1d.890 --> ..."):
+# it starts with a token holding a digit, then the arrow. Caption text with an arrow in it
+# ("a --> b") does not.
+_LOOSE_TIMING_RE = re.compile(r"[ \t]*[0-9][^ \t]*[ \t]*-->")
+
+
+def _millis(fraction: str | None) -> str:
+    """A fraction of a second as three digits of milliseconds, read as written: ``5``, ``05``
+    and ``005`` are 5 ms, ``80`` is 80 ms (older Teams files write milliseconds unpadded),
+    ``835000`` (whisperX's microseconds) is 835 ms."""
+    if not fraction:
+        return "000"
+    if len(fraction) < 3:
+        return f"{int(fraction):03d}"
+    return fraction[:3]
 
 
 def _normalise_time(raw: str, *, need_hours_or_fraction: bool = False) -> str:
-    """``1:02,5`` -> ``00:01:02.500``. Anything that is not a time comes back as written."""
+    """``1:02,500`` -> ``00:01:02.500``. Anything that is not a time comes back as written."""
     if (
         len(raw) == 12
         and raw[2] == raw[5] == ":"
@@ -82,16 +136,37 @@ def _normalise_time(raw: str, *, need_hours_or_fraction: bool = False) -> str:
     hours, minutes, seconds, fraction = match.groups()
     if need_hours_or_fraction and hours is None and fraction is None:
         return raw  # "10:30" could be a clock time or minutes:seconds; don't guess
-    millis = (fraction or "0").ljust(3, "0")
-    return f"{int(hours or 0):02d}:{int(minutes):02d}:{int(seconds):02d}.{millis}"
+    return f"{int(hours or 0):02d}:{int(minutes):02d}:{int(seconds):02d}.{_millis(fraction)}"
+
+
+def _timing(line: str) -> tuple[str, str] | None:
+    """The normalised start and the end as written when *line* is a cue timing line, else None.
+    (The end is only compared, rarely: :func:`_ms` reads it either way.)"""
+    if "-->" not in line:
+        return None
+    match = _TIMING_RE.match(line)
+    if match is None:
+        return None
+    return _normalise_time(match.group(1)), match.group(2)
 
 
 def _timing_start(line: str) -> str | None:
     """The normalised start time when *line* is a cue timing line, else None."""
-    if "-->" not in line:
-        return None
-    match = _TIMING_RE.match(line)
-    return _normalise_time(match.group(1)) if match else None
+    timing = _timing(line)
+    return timing[0] if timing is not None else None
+
+
+def _ms(time: str) -> int:
+    """``00:01:02.500`` (or any time :func:`_normalise_time` reads) -> 62500; else 0."""
+    if len(time) != 12 or time[8] != ".":
+        time = _normalise_time(time)
+    hours, _, rest = time.partition(":")
+    minutes, _, rest = rest.partition(":")
+    seconds, _, millis = rest.partition(".")
+    try:
+        return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis or 0)
+    except ValueError:
+        return 0
 
 
 # --- speaker labels --------------------------------------------------------------------------
@@ -99,37 +174,136 @@ def _timing_start(line: str) -> str | None:
 _MAX_LABEL = 40
 _MAX_LABEL_WORDS = 6
 _LABEL_FORBIDDEN = frozenset('?!;<>{}[]"')
+# Words no name holds but sentences do: a label with one of them, written in lower case, is the
+# start of a sentence that happens to have a colon ("I told the workers: ..."), not a speaker.
+_SENTENCE_WORDS = frozenset((
+    "a", "an", "the", "and", "or", "but", "so", "because", "if", "then", "than", "that",
+    "this", "these", "those", "there", "here", "what", "when", "where", "why", "how", "which",
+    "who", "whom", "whose", "me", "my", "mine", "we", "us", "our", "you", "your", "he", "him",
+    "his", "she", "her", "it", "its", "they", "them", "their", "is", "am", "are", "was",
+    "were", "be", "been", "being", "do", "does", "did", "have", "has", "had", "will", "would",
+    "shall", "should", "can", "could", "may", "might", "must", "to", "of", "in", "on", "at",
+    "by", "for", "with", "from", "into", "onto", "about", "as", "not", "no", "yes", "said",
+    "says", "say", "told", "tells", "tell", "asked", "asks", "ask", "replied", "replies",
+    "answered", "wrote", "writes", "explained", "added", "think", "thought", "mean", "meant",
+    "know", "knew", "want", "wanted", "need", "needed", "feel", "felt", "guess", "like",
+    "just", "also", "only", "really", "very",
+))
+# First words of a sentence, however written ("The workers: ..."), never of a name.
+_SENTENCE_STARTERS = frozenset((
+    "the", "an", "this", "that", "these", "those", "there", "here", "my", "our", "your", "his",
+    "her", "their", "its", "we", "you", "they", "he", "she", "it", "i", "and", "but", "so",
+    "because", "if", "then", "when", "where", "why", "how", "what", "which", "who", "also",
+    "now", "well", "yes", "no", "ok", "okay", "please", "let's", "lets",
+))
+# One word before a colon that opens a sentence, not a turn ("Note: ...", "Well: ...").
+_NOT_SINGLE_NAMES = frozenset((
+    "and", "but", "so", "because", "then", "well", "also", "however", "therefore", "yes", "no",
+    "ok", "okay", "note", "ps", "nb", "eg", "ie", "e.g", "i.e", "update", "reminder",
+    "warning", "tip", "hint", "example", "remember", "listen", "look", "see", "anyway",
+    "basically", "honestly", "seriously", "first", "second", "third", "finally", "btw", "fyi",
+    "i", "he", "she", "we", "they", "you", "it", "someone", "somebody", "everyone",
+    "everybody", "nobody", "people",
+))
+# Diarisation labels written with a dash: whisperX/pyannote "SPEAKER_00 - text".
+_DASHED_LABEL_RE = re.compile(r"[ \t]*((?:SPEAKER|Speaker|speaker)[ _]?[0-9]{1,3})[ \t]+[-\u2013][ \t]+")
+
+
+def looks_like_name(label: str) -> bool:
+    """Whether *label* can be a speaker's name or a diarisation label, not a sentence.
+
+    1-40 characters, at most six words, at least one letter, none of ``? ! ; < > { } [ ] "``;
+    a single word is not one of a few sentence openers ("Note", "Well", "So"); several words
+    do not start with a word sentences start with ("The", "I", "And", "My") nor hold a lower
+    case word names never hold ("the", "is", "said", "to"), nor the word "I".
+    """
+    if not 1 <= len(label) <= _MAX_LABEL:
+        return False
+    if any(ch in _LABEL_FORBIDDEN for ch in label) or not any(ch.isalpha() for ch in label):
+        return False
+    words = label.split()
+    if len(words) == 1:
+        return words[0].casefold() not in _NOT_SINGLE_NAMES
+    if len(words) > _MAX_LABEL_WORDS or words[0].casefold() in _SENTENCE_STARTERS:
+        return False
+    return not any(word == "I" or word in _SENTENCE_WORDS for word in words)
 
 
 def split_label(line: str) -> tuple[str, str]:
     """Split ``Name: text`` into ``("Name", "text")``; ``("", line.strip())`` when there is none.
 
-    A label is the text before the first colon when that colon is followed by a space or ends
-    the line (so ``10:30`` and ``https://`` are never labels), and the label is 1-40 characters,
-    at most six words, holds a letter, and none of ``? ! ; < > { } [ ] "``.
+    A label is the text before the first colon when that colon is followed by a space and then
+    by something said on the same line (so ``10:30``, ``https://`` and a sentence that ends with
+    a colon are never labels), and the label looks like a name (:func:`looks_like_name`).
+    Diarisation labels count too: ``[SPEAKER_00]: text`` (brackets dropped) and
+    ``SPEAKER_00 - text`` / ``Speaker 1 - text``.
     """
+    if "-" in line or "\u2013" in line:
+        dashed = _DASHED_LABEL_RE.match(line)
+        if dashed is not None and line[dashed.end() :].strip():
+            return dashed.group(1), line[dashed.end() :].strip()
     colon = line.find(":")
-    if colon <= 0:
-        return "", line.strip()
-    after = line[colon + 1 : colon + 2]
-    if after not in ("", " ", "\t", "\u00a0"):
-        return "", line.strip()
-    label = line[:colon].strip()
-    if (
-        not 1 <= len(label) <= _MAX_LABEL
-        or len(label.split()) > _MAX_LABEL_WORDS
-        or not any(ch.isalpha() for ch in label)
-        or any(ch in _LABEL_FORBIDDEN for ch in label)
-    ):
-        return "", line.strip()
-    return label, line[colon + 1 :].strip()
+    if colon > 0 and line[colon + 1 : colon + 2] in (" ", "\t", "\u00a0"):
+        text = line[colon + 1 :].strip()
+        if text:
+            label = line[:colon].strip()
+            if label[:1] == "[" and label[-1:] == "]":
+                label = label[1:-1].strip()
+            if looks_like_name(label):
+                return label, text
+    return "", line.strip()
 
 
-# Whisper.cpp prints "[00:00:01.000 --> 00:00:04.000]  text"; other tools "[00:01:02] Name: text".
-_PLAIN_STAMP_RE = re.compile(r"\[[ \t]*([0-9:.,]+)(?:[ \t]*-->[ \t]*[0-9:.,]+)?[ \t]*\][ \t]*")
+# ">>" (or "&gt;&gt;" where entities are not decoded) marks a new turn in broadcast-style and
+# YouTube captions.
+_TURN_RE = re.compile(r"(?:^|(?<=[ \t]))(?:>>|&gt;&gt;)(?=[ \t]|$)")
 
 
-def _plain_utterance(line: str, line_no: int) -> Utterance | None:
+def _has_turn_mark(text: str) -> bool:
+    return (">>" in text or "&gt;&gt;" in text) and _TURN_RE.search(text) is not None
+
+
+def _turns(text: str) -> list[str]:
+    """*text* cut at its turn marks, each piece stripped, empty pieces dropped."""
+    return [piece for part in _TURN_RE.split(text) if (piece := " ".join(part.split()))]
+
+
+# Someone coming or going, in a plain transcript: "[Sam left]", "(Sam has joined)", "Sam left
+# the meeting", "[00:12:00] Sam Reyes has joined the call".
+_PLACE = r"(?:meeting|call|room|session|conversation|chat)"
+_PRESENCE_RE = re.compile(
+    rf"[\[(][ \t]*(?P<a>[^\[\]()]+?)[ \t]+(?:has[ \t]+)?(?P<aw>joined|left)"
+    rf"(?:[ \t]+the[ \t]+{_PLACE})?[ \t]*\.?[ \t]*[\])]"
+    rf"|(?P<b>[^\[\]():]+?)[ \t]+(?:has[ \t]+)?(?P<bw>joined|left)[ \t]+the[ \t]+{_PLACE}[ \t]*\.?"
+)
+
+
+def presence_mark(text: str) -> tuple[str, bool] | None:
+    """``("Sam", False)`` for ``[Sam left]``; None when *text* is not a join or leave line."""
+    if "joined" not in text and "left" not in text:
+        return None
+    match = _PRESENCE_RE.fullmatch(text.strip())
+    if match is None:
+        return None
+    name = (match.group("a") or match.group("b")).strip()
+    what = match.group("aw") or match.group("bw")
+    if not looks_like_name(name):
+        return None
+    return name, what == "joined"
+
+
+# Whisper.cpp prints "[00:00:01.000 --> 00:00:04.000]  text"; other tools "[00:01:02] Name: text",
+# pyannote/whisperX "[0:00:06.835000 - 0:00:07.235000] SPEAKER_00 - text".
+_PLAIN_STAMP_RE = re.compile(
+    r"\[[ \t]*([0-9:.,]+)(?:[ \t]*(?:-->|-|\u2013)[ \t]*[0-9:.,]+)?[ \t]*\][ \t]*"
+)
+# A leading stamp written wrong ("[00:00:1d.890]"): digits, letters and separators, with a colon.
+_LOOSE_STAMP_RE = re.compile(
+    r"\[[ \t]*[0-9][0-9A-Za-z:.,]*(?:[ \t]*(?:-->|-|\u2013)[ \t]*[0-9A-Za-z:.,]+)?[ \t]*\]"
+)
+
+
+def _plain_utterance(line: str, line_no: int, strict: bool = False) -> Utterance | None:
     if not line or line.isspace():
         return None
     cue_time = ""
@@ -138,7 +312,14 @@ def _plain_utterance(line: str, line_no: int) -> Utterance | None:
         if stamp is not None and _TIME_PARTS_RE.fullmatch(stamp.group(1)):
             cue_time = _normalise_time(stamp.group(1), need_hours_or_fraction=True)
             line = line[stamp.end() :]
+        elif strict and (loose := _LOOSE_STAMP_RE.match(line)) and ":" in loose.group():
+            raise TranscriptError(line_no, f"a time stamp that does not read as a time: "
+                                           f"{loose.group()!r}")
+    if ">>" in line or "&gt;&gt;" in line:
+        line = " ".join(_turns(line))
     speaker, text = split_label(line)
+    if not speaker and (mark := presence_mark(text)) is not None:
+        return Utterance(mark[0], text, cue_time, line_no, mark[1])
     return Utterance(speaker, text, cue_time, line_no)
 
 
@@ -174,7 +355,10 @@ def _decode_entities(text: str) -> str:
     return _ENTITY_RE.sub(_entity, text) if "&" in text else text
 
 
-def _one_voice_segment(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]] | None:
+Segment = tuple[str, list[str], int]  # (voice, the text of each source line, first line_no)
+
+
+def _one_voice_segment(lines: list[tuple[int, str]]) -> list[Segment] | None:
     """The common cue shapes, quickly: no voice, or one voice around the whole text.
 
     None when the cue is anything else (several voices, text after ``</v>``); the general
@@ -208,18 +392,18 @@ def _one_voice_segment(lines: list[tuple[int, str]]) -> list[tuple[str, str, int
         if text:
             parts.append(text)
             first_line = first_line or line_no
-    return [(speaker, " ".join(parts), first_line)] if parts else []
+    return [(speaker, parts, first_line)] if parts else []
 
 
-def _vtt_segments(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
-    """``(speaker, text, line_no)`` for each voice span in a WebVTT cue's text lines."""
+def _vtt_segments(lines: list[tuple[int, str]]) -> list[Segment]:
+    """``(speaker, lines, line_no)`` for each voice span in a WebVTT cue's text lines."""
     simple = _one_voice_segment(lines)
     return simple if simple is not None else _walk_voices(lines)
 
 
-def _walk_voices(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
+def _walk_voices(lines: list[tuple[int, str]]) -> list[Segment]:
     """The general case: a new utterance at every ``<v>``, and after ``</v>``."""
-    done: list[tuple[str, str, int]] = []
+    done: list[Segment] = []
     speaker = ""
     parts: list[str] = []  # the current voice's text, one entry per source line
     line_buf: list[str] = []  # pieces of the current source line between tags
@@ -234,11 +418,11 @@ def _walk_voices(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
             first_line = first_line or line_no
 
     def close(next_speaker: str, line_no: int) -> None:
-        nonlocal speaker, first_line
+        nonlocal speaker, first_line, parts
         end_line(line_no)
         if parts:
-            done.append((speaker, " ".join(parts), first_line))
-            parts.clear()
+            done.append((speaker, parts, first_line))
+            parts = []
         speaker, first_line = next_speaker, 0
 
     line_no = 0
@@ -257,7 +441,7 @@ def _walk_voices(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
     return done
 
 
-def _srt_segments(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
+def _srt_segments(lines: list[tuple[int, str]]) -> list[Segment]:
     parts: list[str] = []
     first_line = 0
     for line_no, line in lines:
@@ -267,20 +451,100 @@ def _srt_segments(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
         if text:
             parts.append(text)
             first_line = first_line or line_no
-    return [("", " ".join(parts), first_line)] if parts else []
+    return [("", parts, first_line)] if parts else []
+
+
+# Captions that follow on from the one before within this long count as its continuation.
+_ROLL_GAP_MS = 1000
+
+
+class _Repeats:
+    """What the caption before said, so that captions repeating it are said once.
+
+    Three shapes, each only between captions of the same speaker:
+
+    * **repeated lines**: the caption starts with the last line(s) of the one before and starts
+      at most a second after it ended (YouTube's rolling captions, its 10 ms "transition"
+      cues, whisperX's one-cue-per-highlighted-word, an exact re-send): those lines are dropped;
+    * **a growing segment**: the caption overlaps the one before in time and its words start
+      with all of that one's words (WhisperLive re-sending a segment as it grows): only the
+      new words are kept;
+    * **a shorter re-send**: it overlaps and its words are the start of the one before's: it
+      says nothing new.
+    """
+
+    __slots__ = ("end", "lines", "speaker", "start")
+
+    def __init__(self) -> None:
+        self.speaker = ""
+        self.lines: list[str] = []
+        self.start = ""
+        self.end = ""
+
+    def fresh(self, speaker: str, lines: list[str], start: str, end: str) -> list[str]:
+        """The lines of this caption not already said (often all of them)."""
+        before, before_start, before_end = self.lines, self.start, self.end
+        same = bool(before) and speaker == self.speaker
+        self.speaker, self.lines, self.start, self.end = speaker, lines, start, end
+        if not same:
+            return lines
+        first = lines[0]
+        if first in before and _ms(before_start) <= _ms(start) <= _ms(before_end) + _ROLL_GAP_MS:
+            for k in range(min(len(lines), len(before)), 0, -1):
+                if lines[:k] == before[-k:]:
+                    return lines[k:]
+        if (first.startswith(before[0]) or before[0].startswith(first)) and (
+            _ms(start) < _ms(before_end)
+        ):
+            said, now = " ".join(before).split(), " ".join(lines).split()
+            if now[: len(said)] == said:
+                return [" ".join(now[len(said) :])] if len(now) > len(said) else []
+            if said[: len(now)] == now:  # a shorter re-send: keep the longer one in mind
+                self.lines, self.start, self.end = before, before_start, before_end
+                return []
+        return lines
 
 
 def _cue_utterances(
-    fmt: TranscriptFormat, cue_time: str, lines: list[tuple[int, str]]
+    fmt: TranscriptFormat,
+    cue_time: str,
+    lines: list[tuple[int, str]],
+    repeats: _Repeats | None = None,
+    cue_end: str = "",
 ) -> list[Utterance]:
     if not lines:
         return []
     segments = _vtt_segments(lines) if fmt is TranscriptFormat.WEBVTT else _srt_segments(lines)
     out: list[Utterance] = []
-    for speaker, text, line_no in segments:
-        if not speaker:
-            speaker, text = split_label(text)
-        out.append(Utterance(speaker, text, cue_time, line_no))
+    for speaker, parts, line_no in segments:
+        if repeats is not None:
+            kept = repeats.fresh(speaker, parts, cue_time, cue_end)
+            if kept is not parts:
+                if not kept:
+                    continue
+                if len(kept) < len(parts) and kept == parts[len(parts) - len(kept) :]:
+                    line_no += len(parts) - len(kept)  # the first line not dropped
+                parts = kept
+        text = " ".join(parts) if len(parts) > 1 else parts[0]
+        turns = _has_turn_mark(text)
+        if speaker:
+            if turns:
+                text = " ".join(_turns(text))
+            if text:
+                out.append(Utterance(speaker, text, cue_time, line_no))
+            continue
+        if turns:  # each turn may open with its own label: ">> SAM: ..."
+            for turn in _turns(text):
+                label, said = split_label(turn)
+                if said:
+                    out.append(Utterance(label, said, cue_time, line_no))
+            continue
+        label, said = split_label(parts[0])  # a label opens the first line, or there is none
+        if not label:
+            said = text
+        elif len(parts) > 1:
+            said = " ".join([said, *parts[1:]])
+        out.append(Utterance(label, said, cue_time, line_no))
     return out
 
 
@@ -353,16 +617,21 @@ class TranscriptParser:
     start is dropped. What it holds between chunks is bounded: the unfinished last line (the
     caller bounds that: see :mod:`roomguard.cli.transcript_reader`) and one caption block of at
     most *max_block_lines* lines or *max_block_chars* characters.
+
+    With *strict*, what cannot be a transcript raises :class:`TranscriptError` (see the module
+    docstring), from :meth:`feed` as soon as it is seen or from :meth:`finish`.
     """
 
     def __init__(
         self,
         fmt: TranscriptFormat | None = None,
         *,
+        strict: bool = False,
         max_block_lines: int = MAX_BLOCK_LINES,
         max_block_chars: int = MAX_BLOCK_CHARS,
     ) -> None:
         self._fixed_fmt = fmt
+        self.strict = strict
         self._max_block_lines = max(max_block_lines, 2)
         self._max_block_chars = max_block_chars
         self.reset()
@@ -383,6 +652,11 @@ class TranscriptParser:
         self._block_chars = 0
         self._first_block = True
         self._last_cue_time = ""
+        self._last_cue_end = ""
+        self._repeats = _Repeats()
+        self._cues = 0  # cue timings read (caption formats)
+        self._evidence = 0  # plain lines with a label, a time or a join/leave mark
+        self._first_line: tuple[int, str] | None = None  # the first non-blank line
 
     def feed(self, text: str) -> list[Utterance]:
         """Take the next chunk; return the utterances it completed."""
@@ -413,7 +687,27 @@ class TranscriptParser:
             self._fmt = self._fmt or TranscriptFormat.PLAIN
             out.extend(self._replay_undecided())
         out.extend(self._close_block())
+        if self.strict:
+            self._judge_whole()
         return out
+
+    def _judge_whole(self) -> None:
+        """Strict: refuse a whole file that held no transcript."""
+        first = self._first_line
+        if first is None:
+            what = "empty (0 bytes)" if self._line_no == 0 else "blank: it holds no text"
+            raise TranscriptError(1, f"the file is {what}, not a transcript")
+        line_no, line = first
+        shown = line.strip()[:60]
+        if self._fmt is TranscriptFormat.PLAIN:
+            if not self._evidence:
+                raise TranscriptError(line_no, (
+                    f"{shown!r} is not a transcript line, and no line is: none has a speaker "
+                    "label ('Name: text'), a time stamp or a join/leave mark"))
+        elif not self._cues:
+            kind = "WebVTT" if self._fmt is TranscriptFormat.WEBVTT else "SubRip (SRT)"
+            raise TranscriptError(line_no, f"a {kind} file without a single cue "
+                                           "('00:00:01.000 --> 00:00:04.000' and its text)")
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -442,10 +736,13 @@ class TranscriptParser:
     def _dispatch(self, numbered: Iterable[tuple[int, str]]) -> list[Utterance]:
         out: list[Utterance] = []
         if self._fmt is TranscriptFormat.PLAIN:
+            strict = self.strict
             for line_no, line in numbered:
-                utterance = _plain_utterance(line, line_no)
+                utterance = _plain_utterance(line, line_no, strict)
                 if utterance is not None:
                     out.append(utterance)
+                    if not self._evidence:
+                        self._note_plain(utterance, line)
             return out
         block = self._block
         max_lines, max_chars = self._max_block_lines, self._max_block_chars
@@ -460,6 +757,13 @@ class TranscriptParser:
                 out.extend(self._close_block())
                 block = self._block
         return out
+
+    def _note_plain(self, utterance: Utterance, line: str) -> None:
+        """Until one is found: whether this plain line shows the file is a transcript."""
+        if self._first_line is None:
+            self._first_line = (utterance.line_no, line)
+        if utterance.speaker or utterance.cue_time:
+            self._evidence += 1
 
     def _close_long_block(self) -> list[Utterance]:
         """A block too long to keep holding: close what comes before its last cue.
@@ -490,10 +794,17 @@ class TranscriptParser:
             return []
         fmt = self._fmt or TranscriptFormat.PLAIN
         first_block, self._first_block = self._first_block, False
-        timings: list[tuple[int, str]] = []  # (index in block, normalised start) per timing line
-        for i, (_, line) in enumerate(block):
-            if "-->" in line and (start_time := _timing_start(line)) is not None:
-                timings.append((i, start_time))
+        if self._first_line is None:
+            self._first_line = block[0]
+        timings: list[tuple[int, str, str]] = []  # (index in block, start, end) per timing line
+        for i, (line_no, line) in enumerate(block):
+            if "-->" in line:
+                if (timing := _timing(line)) is not None:
+                    timings.append((i, *timing))
+                elif self.strict and _LOOSE_TIMING_RE.match(line):
+                    raise TranscriptError(line_no, "a cue timing that does not read as one: "
+                                                   f"{line.strip()[:80]!r}")
+        self._cues += len(timings)
         if fmt is TranscriptFormat.WEBVTT:
             head = block[0][1]
             if first_block and head.startswith("WEBVTT"):
@@ -502,34 +813,48 @@ class TranscriptParser:
                     return []
                 start = max(timings[0][0] - 1, 1)
                 block = block[start:]
-                timings = [(i - start, t) for i, t in timings]
+                timings = [(i - start, t, e) for i, t, e in timings]
             elif head[0] in "NSR" and _is_skipped_vtt_block(head):
                 return []
         return self._cues_in(fmt, block, timings)
 
     def _cues_in(
-        self, fmt: TranscriptFormat, block: list[tuple[int, str]], timings: list[tuple[int, str]]
+        self,
+        fmt: TranscriptFormat,
+        block: list[tuple[int, str]],
+        timings: list[tuple[int, str, str]],
     ) -> list[Utterance]:
         """Cues in one blank-line-separated block: usually one, more when blank lines are missing."""
+        repeats = self._repeats
         if not timings:
-            return _cue_utterances(fmt, self._last_cue_time, block)  # stray text
+            if self.strict and fmt is TranscriptFormat.SRT and block[0][1].strip().isdecimal():
+                raise TranscriptError(block[0][0], f"cue number {block[0][1].strip()} is not "
+                                                   "followed by a cue timing")
+            return _cue_utterances(fmt, self._last_cue_time, block, repeats,
+                                   self._last_cue_end)  # stray text
         out: list[Utterance] = []
         first = timings[0][0]
         if first > 0:
             has_id = fmt is TranscriptFormat.WEBVTT or block[first - 1][1].strip().isdecimal()
             stray = block[: first - 1] if has_id else block[:first]
             if stray:
-                out.extend(_cue_utterances(fmt, self._last_cue_time, stray))
-        for n, (t, start_time) in enumerate(timings):
+                if self.strict and fmt is TranscriptFormat.SRT and stray[0][1].strip().isdecimal():
+                    raise TranscriptError(stray[0][0], f"cue number {stray[0][1].strip()} is "
+                                                       "not followed by a cue timing")
+                out.extend(_cue_utterances(fmt, self._last_cue_time, stray, repeats,
+                                           self._last_cue_end))
+        for n, (t, start_time, end_time) in enumerate(timings):
             end = timings[n + 1][0] if n + 1 < len(timings) else len(block)
             if end < len(block) and end - 1 > t and block[end - 1][1].strip().isdecimal():
                 end -= 1  # that line is the next cue's number
-            self._last_cue_time = start_time
-            out.extend(_cue_utterances(fmt, self._last_cue_time, block[t + 1 : end]))
+            self._last_cue_time, self._last_cue_end = start_time, end_time
+            out.extend(_cue_utterances(fmt, start_time, block[t + 1 : end], repeats, end_time))
         return out
 
 
-def parse_text(text: str, fmt: TranscriptFormat | None = None) -> list[Utterance]:
-    """Every utterance in a complete transcript."""
-    parser = TranscriptParser(fmt)
+def parse_text(
+    text: str, fmt: TranscriptFormat | None = None, *, strict: bool = False
+) -> list[Utterance]:
+    """Every utterance in a complete transcript (*strict*: see :class:`TranscriptParser`)."""
+    parser = TranscriptParser(fmt, strict=strict)
     return parser.feed(text) + parser.finish()

@@ -170,6 +170,9 @@ def test_cutting_a_long_block_before_its_last_cue_changes_nothing(
 
 def test_a_block_of_huge_lines_is_bounded_by_characters_too() -> None:
     parser = TranscriptParser(TranscriptFormat.WEBVTT, max_block_chars=10_000)
-    line = "00:00:01.000 --> 00:00:02.000\n" + "word " * 1_000 + "\n"
-    early = parser.feed("WEBVTT\n\n" + line * 20)
+    # Twenty different cues (the same cue twenty times over would be one repeated caption,
+    # said once: see core.transcript._Repeats).
+    cues = "".join(f"00:00:{n:02d}.000 --> 00:00:{n + 1:02d}.000\n" + f"word{n} " * 1_000 + "\n"
+                   for n in range(20))
+    early = parser.feed("WEBVTT\n\n" + cues)
     assert len(early) >= 15

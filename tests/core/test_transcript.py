@@ -17,6 +17,7 @@ from roomguard.core.transcript import (
     Utterance,
     _one_voice_segment,
     _walk_voices,
+    looks_like_name,
     parse_text,
     sniff_format,
     split_label,
@@ -64,7 +65,7 @@ class TestPlain:
         ("line", "expected"),
         [
             ("Dana: hello", ("Dana", "hello")),
-            ("Dana:", ("Dana", "")),
+            ("Dana:", ("", "Dana:")),  # a label is followed by what was said (issue 19)
             ("  Sam Reyes :   spaced out  ", ("Sam Reyes", "spaced out")),
             ("SPEAKER_01: diarised", ("SPEAKER_01", "diarised")),
             ("at 10:30 we met", ("", "at 10:30 we met")),
@@ -363,13 +364,22 @@ def test_quick_path_for_one_voice_agrees_with_the_general_walk(cue: list[str]) -
             assert quick == _walk_voices(lines)
 
 
-name_word = st.text(
-    alphabet=st.characters(categories=("Lu", "Ll"), max_codepoint=0x24F), min_size=1, max_size=8
+name_word = st.tuples(
+    st.characters(categories=("Lu",), max_codepoint=0x24F),
+    st.text(alphabet=st.characters(categories=("Ll",), max_codepoint=0x24F), max_size=7),
+).map("".join)
+# Names as people write them: capitalised words, never "I" nor a word sentences open with
+# ("The", "And"), which split_label reads as the start of a sentence (see looks_like_name).
+names = (
+    st.lists(name_word, min_size=1, max_size=4)
+    .map(" ".join)
+    .filter(lambda n: len(n) <= 40 and looks_like_name(n))
 )
-names = st.lists(name_word, min_size=1, max_size=4).map(" ".join).filter(lambda n: len(n) <= 40)
+# Something said (a label is followed by words: issue 19), without the ">>" turn marks that
+# are not words.
 spoken = st.text(
     alphabet=st.characters(exclude_characters="\r\n", exclude_categories=("Cs",)), max_size=80
-)
+).filter(lambda said: said.strip() and ">>" not in said and "&gt;&gt;" not in said)
 
 
 @given(lines=st.lists(st.tuples(names, spoken), min_size=1, max_size=20), data=st.data())
