@@ -12,6 +12,15 @@ A cadence is a series of dates that starts at an *anchor* (normally a review dat
 
 A review cadence never ends, so RRULEs may not carry COUNT, UNTIL or their own DTSTART, and
 must produce a date within :data:`HORIZON_YEARS` of wherever they are asked for one.
+
+A rule that takes its day from the anchor is refused when the anchor's day is one some periods
+lack: ``FREQ=YEARLY`` from 29 February would only ever fall in leap years (the next review four
+years away), ``FREQ=MONTHLY`` from the 31st only in 31-day months. The error says how to ask
+for what is meant (``BYMONTHDAY=-1``: the last day of the month).
+
+After a review held on its scheduled day, a week or month cadence carries on the series that
+scheduled it: reviews on 31 Jan, 28 Feb (the end of February), then 31 Mar, not 28 Mar. Only a
+review held on another day starts a new series from that day (:func:`schedule_after_review`).
 """
 
 from __future__ import annotations
@@ -186,6 +195,8 @@ def _compile_rrule(text: str, anchor: date) -> rrule:
         days = " or ".join(str(d) for d in month_days)
         raise CadenceError(f"RRULE {body!r} never occurs: there is no day {days} in {names}.")
 
+    _check_anchor_day(body, freq, parts, anchor)
+
     normalised = ";".join(f"{k}={v}" for k, v in parts.items())
     try:
         rule = rrulestr(normalised, dtstart=_midnight(anchor))
@@ -241,6 +252,29 @@ def _check_byday(body: str, freq: str, byday: str | None) -> None:
                 f"RRULE {body!r}: {item.strip()} asks for weekday number {nth}, but a "
                 f"{'month' if freq == 'MONTHLY' else 'year'} has at most {largest}."
             )
+
+
+def _check_anchor_day(body: str, freq: str, parts: dict[str, str], anchor: date) -> None:
+    """Refuse a rule that takes its day from an anchor some periods do not have.
+
+    Without BYMONTHDAY, BYDAY, BYYEARDAY or BYWEEKNO, dateutil repeats the anchor's day of the
+    month (and, yearly, its month) and skips every period without it: silently, so a yearly
+    review from 29 February came four years later. Refused here, with what to write instead.
+    """
+    if any(key in parts for key in ("BYMONTHDAY", "BYDAY", "BYYEARDAY", "BYWEEKNO")):
+        return
+    if freq == "YEARLY" and "BYMONTH" not in parts and (anchor.month, anchor.day) == (2, 29):
+        raise CadenceError(
+            f"RRULE {body!r} from 29 February would repeat only in leap years (the next review "
+            "four years away). Add BYMONTH=2;BYMONTHDAY=-1 for the last day of February every "
+            "year, or start from another day."
+        )
+    if freq == "MONTHLY" and anchor.day > 28:
+        raise CadenceError(
+            f"RRULE {body!r} from day {anchor.day} of the month would skip every month "
+            f"without a day {anchor.day}. Add BYMONTHDAY=-1 for the last day of each month, or "
+            "BYMONTHDAY=28 or earlier."
+        )
 
 
 def _midnight(d: date) -> datetime:
@@ -480,4 +514,45 @@ def schedule_after_review(agreement: Agreement, reviewed_on: date) -> date:
     if cadence.kind == CadenceKind.RRULE:
         anchor = min([r.reviewed_on for r in agreement.reviews] + [reviewed_on])
         return next_occurrence(cadence, reviewed_on, anchor)
-    return next_occurrence(cadence, reviewed_on, reviewed_on)
+    return next_occurrence(cadence, reviewed_on, series_anchor(agreement, reviewed_on))
+
+
+def series_anchor(agreement: Agreement, reviewed_on: date) -> date:
+    """Where the week or month series that a review on *reviewed_on* continues began.
+
+    A review held on the day the agreement scheduled continues that series: walking back, each
+    earlier review that scheduled the next one's day, on the series' own dates, extends it. So
+    monthly reviews from 31 January fall on 28 February, then 31 March, never drifting to the
+    28th. A review on any other day starts a new series there.
+    """
+    cadence = agreement.cadence
+    if agreement.next_review != reviewed_on:
+        return reviewed_on
+    anchor = reviewed_on
+    held = [reviewed_on]
+    for review in sorted(agreement.reviews, key=lambda r: r.reviewed_on, reverse=True):
+        if review.reviewed_on >= anchor:
+            continue
+        if review.next_review != anchor:
+            break
+        candidate = review.reviewed_on
+        if not all(_on_series(cadence, candidate, day) for day in held):
+            break
+        anchor = candidate
+        held.append(candidate)
+    return anchor
+
+
+def _on_series(cadence: Cadence, anchor: date, day: date) -> bool:
+    """Is *day* one of the dates of the week or month series that starts at *anchor*?"""
+    if day < anchor:
+        return False
+    if cadence.kind == CadenceKind.WEEKS:
+        return (day - anchor).days % (7 * cadence.interval) == 0
+    months = (day.year - anchor.year) * 12 + day.month - anchor.month
+    if months % cadence.interval:
+        return False
+    try:
+        return _step(cadence, anchor, months // cadence.interval) == day
+    except (OverflowError, ValueError):
+        return False

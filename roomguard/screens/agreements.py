@@ -104,7 +104,6 @@ class AgreementsScreen(UsesHost, Screen[None]):
         self.client_id = client_id
         self.client: Client | None = None
         self.agreement = Agreement(client_id=client_id)
-        self.samples = ""  # the topic form's sample lines, kept while this screen is open
         self.changed = False
 
     # ----------------------------------------------------------------- layout
@@ -339,9 +338,6 @@ class AgreementsScreen(UsesHost, Screen[None]):
     def _topic_form(self, existing: PrivateTopic | None) -> None:
         from roomguard.screens.agreement_forms.topic_form import TopicForm
 
-        def keep_samples(text: str) -> None:
-            self.samples = text
-
         terms = self.agreement.terms
         self.app.push_screen(
             TopicForm(
@@ -349,9 +345,7 @@ class AgreementsScreen(UsesHost, Screen[None]):
                 others=terms.topics,
                 shareable=terms.shareable,
                 muted=self.agreement.muted_phrases,
-                samples=self.samples,
                 existing=existing,
-                on_samples=keep_samples,
             )
         )
 

@@ -11,11 +11,12 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError, restore_without_opening
 from roomguard.store.backups import list_backups, verify
@@ -37,7 +38,7 @@ class StoreProblemScreen(UsesHost, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         backups = list_backups(self.root)
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static(self.problem.title, classes="title")
             yield Static(literal(str(self.problem), limit=None), id="problem")
             if backups:

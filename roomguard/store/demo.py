@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from roomguard.core.cadence import occurrences
 from roomguard.core.events import (
     AckAction,
     AlertAcknowledged,
@@ -38,6 +39,18 @@ from roomguard.core.models import (
 from roomguard.store.store import Store
 
 COACH_NAME = "Alex Morgan"
+
+
+QUARTERLY_FIRST_MONDAY = Cadence(CadenceKind.RRULE,
+                                 rrule="FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO;BYSETPOS=1")
+
+
+def latest_on_cadence(cadence: Cadence, on_or_before: date) -> date:
+    """The cadence's last date on or before *on_or_before*: the demo's overdue review falls on
+    a day of its own cadence (a first Monday of the quarter), not on a fixed number of days ago
+    (which was a Friday on some days)."""
+    *_, last = occurrences(cadence, on_or_before - timedelta(days=366), on_or_before)
+    return last
 
 
 def _consent(p: Participant, version: int, signed: date, method: ConsentMethod,
@@ -119,8 +132,8 @@ def demo_practice(today: date) -> list[tuple[Client, Agreement]]:
     ], scopes=list(v1.scopes))
     marcus_agreement = Agreement(
         client_id=marcus.id, participants=[m_client, m_coach, elena], terms=v2, history=[v1],
-        cadence=Cadence(CadenceKind.RRULE, rrule="FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO;BYSETPOS=1"),
-        next_review=d(-9),
+        cadence=QUARTERLY_FIRST_MONDAY,
+        next_review=latest_on_cadence(QUARTERLY_FIRST_MONDAY, d(-7)),
         consents=[
             _consent(m_client, 1, d(-300), ConsentMethod.E_SIGNATURE, "https://sign.example/mw1"),
             _consent(m_coach, 1, d(-300), ConsentMethod.E_SIGNATURE, "https://sign.example/mw1"),

@@ -45,7 +45,7 @@ class TestTable:
         assert [line.split("  ")[0].strip() for line in lines[1:]] == [
             "overdue", "due soon", "due soon", "later",
         ]
-        assert "Marcus Webb" in lines[1] and "overdue by 9 days" in lines[1]
+        assert "Marcus Webb" in lines[1] and "overdue by 23 days" in lines[1]
         assert "Grace Kim's consent expires 2026-12-07" in lines[3]
         client_column = lines[0].index("CLIENT")
         assert all(line[client_column - 2 : client_column] == "  " for line in lines[1:])
@@ -93,7 +93,7 @@ class TestJson:
         assert status == 0
         data = json.loads(out)
         assert [(d["client"], d["due_on"], d["state"]) for d in data] == [
-            ("Marcus Webb", "2026-11-16", "overdue"),
+            ("Marcus Webb", "2026-11-02", "overdue"),
             ("Sofia Alvarez", "2026-11-30", "due_soon"),
             ("Noah Kim", "2026-12-05", "due_soon"),
             ("Priya Raman", "2027-01-04", "later"),

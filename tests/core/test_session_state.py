@@ -252,7 +252,7 @@ def test_guest_joins_mid_topic() -> None:
     (alert,) = alerts(events)
     assert alert.uncleared == [joined.guest.id]
     assert alert.reason.startswith("Delivery person joined while Health is active")
-    assert "guest (not on the agreement)" in alert.reason
+    assert "guest, not on the agreement" in alert.reason
     assert guard.state.present[joined.guest.id] is PresenceSource.KEY
 
 

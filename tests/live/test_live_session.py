@@ -192,12 +192,12 @@ FAMILY_1 = ('Family conflict came up ("divorce") with uncleared people present: 
 DATING_1 = ('Friendships and dating came up ("girlfriend") with uncleared people present: '
             "Grace Kim (no scope extension for Friendships and dating)")
 FAMILY_2 = ("Bob joined while Family conflict is active with uncleared people present: "
-            "Grace Kim (no scope extension for Family conflict); Bob (guest (not on the agreement))")
+            "Grace Kim (no scope extension for Family conflict); Bob (guest, not on the agreement)")
 DATING_2 = ("Bob joined while Friendships and dating is active with uncleared people present: "
             "Grace Kim (no scope extension for Friendships and dating); "
-            "Bob (guest (not on the agreement))")
+            "Bob (guest, not on the agreement)")
 SCHOOL = ("School worries marked active with uncleared people present: "
-          "Bob (guest (not on the agreement))")
+          "Bob (guest, not on the agreement)")
 
 
 # ----------------------------------------------------------------------------- the record

@@ -107,7 +107,7 @@ class TestList:
                 ("due soon", "Noah Kim"),
                 ("later", "Priya Raman"),
             ]
-            assert rows[0][1:3] == ["Mon 16 Nov 2026", "9 days late"]
+            assert rows[0][1:3] == ["Mon 2 Nov 2026", "23 days late"]  # a first Monday
             assert rows[2][4] == "Grace Kim"
             assert rows[2][5] == "never"
             assert rows[2][6] == "every 6 weeks"

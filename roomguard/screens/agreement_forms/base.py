@@ -14,13 +14,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
 from roomguard.core.models import Participant
 from roomguard.core.validation import FieldError
 from roomguard.screens.dialogs.discard import DiscardGuard
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.widgets.date_field import DateField
 from roomguard.widgets.literal import literal
 
@@ -92,7 +93,7 @@ class AgreementForm(DiscardGuard[ResultT]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog", can_focus=False):
+        with DialogFrame(classes="dialog"):
             yield Static(literal(self.heading()), classes="title")
             yield from self.body()
             with Horizontal(classes="buttons"):

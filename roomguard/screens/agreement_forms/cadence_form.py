@@ -8,6 +8,7 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
 from roomguard.core.cadence import CadenceError, next_occurrence, validate_cadence
@@ -62,12 +63,17 @@ class CadenceForm(AgreementForm[ReviewPlan]):
             id="kind",
         )
         yield self.error_label("kind")
-        yield self.label("N (weeks or months)")
-        yield Input(str(cadence.interval), id="interval", restrict=r"[0-9]*", max_length=4)
-        yield self.error_label("interval")
-        yield self.label("RRULE, e.g. FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO;BYSETPOS=1")
-        yield Input(cadence.rrule, id="rrule", placeholder="FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO")
-        yield self.error_label("rrule")
+        # Only the field the chosen kind uses is shown (edited() hides the other): an RRULE
+        # field left visible for "every N weeks" looked as if it counted.
+        with Vertical(id="interval-row", classes="field-row"):
+            yield self.label("N (weeks or months)")
+            yield Input(str(cadence.interval), id="interval", restrict=r"[0-9]*", max_length=4)
+            yield self.error_label("interval")
+        with Vertical(id="rrule-row", classes="field-row"):
+            yield self.label("RRULE, e.g. FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO;BYSETPOS=1")
+            yield Input(cadence.rrule, id="rrule",
+                        placeholder="FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO")
+            yield self.error_label("rrule")
         yield self.label("Next review (blank: work it out from the cadence)")
         yield DateField(
             format_date(self.next_review) if self.next_review else "",
@@ -122,8 +128,8 @@ class CadenceForm(AgreementForm[ReviewPlan]):
 
     def edited(self) -> None:
         kind = self._kind()
-        self.query_one("#interval", Input).disabled = kind is CadenceKind.RRULE
-        self.query_one("#rrule", Input).disabled = kind is not CadenceKind.RRULE
+        self.query_one("#interval-row").display = kind is not CadenceKind.RRULE
+        self.query_one("#rrule-row").display = kind is CadenceKind.RRULE
         _, plan = self._plan()
         preview = self.query_one("#plan", Static)
         if plan is None:

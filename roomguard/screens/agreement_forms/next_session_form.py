@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
@@ -70,10 +71,13 @@ class NextSessionForm(AgreementForm[datetime | None]):
         return errors, datetime.combine(day, at)
 
     def edited(self) -> None:
+        """The preview says what would be saved, or, as it is typed, why it cannot be: a time
+        like 25:99 once only blanked the preview, leaving the coach to guess."""
         errors, value = self._value()
         preview = self.query_one("#booked", Static)
         if errors:
-            preview.update("")
+            preview.update(Text("\n").join(
+                literal(message, style="red") for message in errors.values()))
         else:
             preview.update(literal(f"Booked for {describe_date(value.date())}, {value:%H:%M}."
                                    if value else "No next session booked."))

@@ -2,7 +2,13 @@
 
 The coach types sample lines (things a client might say); as the phrases change, each line is
 run through the same :class:`~roomguard.core.detection.Detector` a session uses, so what the
-preview flags is exactly what would raise an alert.
+preview flags is exactly what would raise an alert. Sample lines are scratch space for this
+form only: the next topic form starts without them.
+
+Every line of the patterns field is a live regular expression, so the field shows its lines,
+numbered and several rows high, and says under it how many patterns it holds and which line is
+not a valid one (issue 18): a field one row high once hid its earlier lines, and sample
+sentences typed there became live patterns.
 
 Example sentences (issue 21): the semantic layer describes the topic by a few sentences of
 what it sounds like when it comes up; the form suggests some from the name and phrases, and the
@@ -99,6 +105,19 @@ def render_families(forms: list[tuple[str, list[str], list[str]]]) -> Text:
     return text
 
 
+def describe_patterns(text: str) -> Text:
+    """``3 patterns (one per line)``, then each line that is not a valid regular expression."""
+    lines = text.splitlines()
+    count = sum(1 for line in lines if line.strip())
+    out = Text(f"{count} pattern{'s' if count != 1 else ''} (one per line)" if count
+               else "No patterns", style="dim")
+    for number, line in enumerate(lines, 1):
+        for _, message in invalid_patterns([line.strip()]):
+            out.append(f"\nline {number}: ", style="bold red")
+            out.append_text(literal(message, style="red", limit=200))
+    return out
+
+
 def render_preview(matches: list[tuple[str, list[str]]]) -> Text:
     if not matches:
         return Text("Type sample lines above to see which ones this topic would flag.", style="dim")
@@ -125,7 +144,7 @@ def render_preview(matches: list[tuple[str, list[str]]]) -> Text:
 
 
 class TopicForm(AgreementForm[PrivateTopic]):
-    """Returns the new or edited :class:`PrivateTopic`. Sample lines are kept by the screen."""
+    """Returns the new or edited :class:`PrivateTopic`."""
 
     FIELDS = ("name", "phrases", "patterns", "excluded")
     DISCARD_QUESTION = "Discard your changes to this topic?"
@@ -137,17 +156,13 @@ class TopicForm(AgreementForm[PrivateTopic]):
         others: Sequence[PrivateTopic],
         shareable: Sequence[str],
         muted: Sequence[str] = (),
-        samples: str = "",
         existing: PrivateTopic | None = None,
-        on_samples: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(on_save)
         self.others = list(others)
         self.shareable = list(shareable)
         self.muted = list(muted)
-        self.samples = samples
         self.existing = existing
-        self.on_samples = on_samples
 
     def heading(self) -> str:
         return "Add a private topic" if self.existing is None else f"Edit {self.existing.name}"
@@ -167,14 +182,14 @@ class TopicForm(AgreementForm[PrivateTopic]):
                     show_line_numbers=False,
                 )
                 yield self.error_label("phrases")
-                yield self.label("Advanced: regular expressions")
+                yield self.label("Advanced: regular expressions, one per line")
                 yield TextArea(
                     "\n".join(topic.patterns) if topic else "",
                     id="patterns",
-                    soft_wrap=True,
-                    show_line_numbers=False,
-                    classes="short",
+                    soft_wrap=False,
+                    show_line_numbers=True,
                 )
+                yield Static("", id="patterns-count", classes="hint", markup=False)
                 yield self.error_label("patterns")
                 yield self.label("Forms not to match, one per line (from the list below)")
                 yield TextArea(
@@ -189,7 +204,7 @@ class TopicForm(AgreementForm[PrivateTopic]):
             with Vertical(classes="column"):
                 yield self.label("Sample lines to try them on")
                 yield TextArea(
-                    self.samples,
+                    "",
                     id="samples",
                     soft_wrap=True,
                     show_line_numbers=False,
@@ -214,8 +229,8 @@ class TopicForm(AgreementForm[PrivateTopic]):
         self.query_one("#preview", Static).update(render_preview(matches))
         families = family_forms(self.candidate(), word_families())
         self.query_one("#families", Static).update(render_families(families))
-        if self.on_samples is not None:
-            self.on_samples(samples_text)
+        patterns = self.query_one("#patterns", TextArea).text
+        self.query_one("#patterns-count", Static).update(describe_patterns(patterns))
         self.preview_meaning(self.candidate(), lines_of(samples_text))
 
     def snapshot(self) -> tuple[object, ...]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.models import Agreement, Client, Participant, Role
 from roomguard.core.validation import validate_client
 from roomguard.screens.dialogs.discard import DiscardGuard
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 
@@ -22,7 +23,7 @@ class ClientForm(UsesHost, DiscardGuard[Client]):
 
     def compose(self) -> ComposeResult:
         coach = self.host.store.setting("coach_name", "") or ""
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static("New client", classes="title")
             yield Label("Client's name", classes="field-label")
             yield Input(id="name", placeholder="e.g. Priya Raman")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from roomguard.core.models import Client
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.widgets.literal import literal
 
 
@@ -24,7 +24,7 @@ class ClientPicker(ModalScreen[str | None]):
         self.heading = title
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static(self.heading, classes="title")
             yield Input(placeholder="Type to filter", id="filter")
             yield OptionList(id="choices")

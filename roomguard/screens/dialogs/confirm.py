@@ -5,15 +5,17 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.widgets.literal import literal
 
 
 class Confirm(ModalScreen[bool]):
     CSS_PATH = "../modal.tcss"
+    AUTO_FOCUS = "#no"  # not focus() in on_mount: a key typed ahead keeps its focus
     BINDINGS = [
         Binding("escape,n", "dismiss(False)", "No"),
         Binding("y", "dismiss(True)", "Yes"),
@@ -24,16 +26,13 @@ class Confirm(ModalScreen[bool]):
         self.question, self.yes, self.no, self.detail = question, yes, no, detail
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static(literal(self.question), classes="title")
             if self.detail:
                 yield Static(literal(self.detail, limit=2000))
             with Horizontal(classes="buttons"):
                 yield Button(self.no, id="no")
                 yield Button(self.yes, id="yes", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.dates import describe_date
@@ -26,6 +26,7 @@ from roomguard.core.models import Client
 from roomguard.core.retention import last_copy_gone
 from roomguard.core.text import printable
 from roomguard.screens.dialogs.discard import DiscardGuard
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.store.backups import KEEP_DAYS, BackupInfo
@@ -123,7 +124,7 @@ class DeleteClientScreen(UsesHost, DiscardGuard[bool]):
         title = Text("Delete ")
         title.append_text(literal(self.client.name))
         title.append(" and every record of them?")
-        with Vertical(classes="dialog", id="delete-dialog"):
+        with DialogFrame(classes="dialog", id="delete-dialog"):
             yield Static(title, classes="title")
             yield Static(Text("Counting their records…", style="dim"), id="what")
             yield Static("", id="copies")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.table import Table
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from roomguard.screens.commands import bindings_of
+from roomguard.screens.dialogs.frame import DialogFrame
 
 ABOUT = (
     "Roomguard warns when a private topic comes up while someone not cleared for it is in the "
@@ -17,10 +19,17 @@ ABOUT = (
 )
 
 
-def _rows(table: Table, target: object) -> None:
+def key_names(app: App[object], binding: Binding) -> str:
+    """The keys of *binding* as the footer writes them: ``?, f1``, not ``question_mark, f1``."""
+    if binding.key_display:
+        return binding.key_display
+    keys = (k.strip() for k in binding.key.split(",") if k.strip())
+    return ", ".join(app.get_key_display(replace(binding, key=key)) for key in keys)
+
+
+def _rows(table: Table, app: App[object], target: object) -> None:
     for binding in bindings_of(target):
-        keys = binding.key_display or ", ".join(k.strip() for k in binding.key.split(","))
-        table.add_row(keys, binding.description)
+        table.add_row(key_names(app, binding), binding.description)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -35,12 +44,11 @@ class HelpScreen(ModalScreen[None]):
         table = Table(show_header=True, header_style="bold", box=None, expand=True)
         table.add_column("Key", no_wrap=True)
         table.add_column("Action")
-        _rows(table, self.under)
+        _rows(table, self.app, self.under)
         table.add_row("", "")
-        _rows(table, self.app)
+        _rows(table, self.app, self.app)
         table.add_row("ctrl+p", "Command palette")
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static(f"Keys: {type(self.under).__name__.removesuffix('Screen')}", classes="title")
-            with VerticalScroll():
-                yield Static(ABOUT)
-                yield Static(table)
+            yield Static(ABOUT)
+            yield Static(table)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from roomguard.screens.dialogs.frame import DialogFrame
 
 WELCOME = (
     "Roomguard keeps each client's confidentiality agreement in view while a session runs: "
@@ -22,23 +24,24 @@ class Onboarding(ModalScreen[str | None]):
     """Returns "client", "demo" or None (later)."""
 
     CSS_PATH = "../modal.tcss"
+    AUTO_FOCUS = "#client"  # not focus() in on_mount: a key typed ahead keeps its focus
+    # The home screen's footer stays visible under this dialog and shows "q Quit"; a modal
+    # screen stops the app's own bindings, so q is bound here to do what the footer says.
     BINDINGS = [
+        Binding("q", "app.quit", "Quit"),
         Binding("escape", "dismiss(None)", "Later"),
         Binding("n", "choose('client')", "First client"),
         Binding("d", "choose('demo')", "Demo data"),
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static("Welcome to Roomguard", classes="title")
             yield Static(WELCOME)
             with Horizontal(classes="buttons"):
                 yield Button("Later", id="later")
                 yield Button("Load demo practice", id="demo")
                 yield Button("Create first client", id="client", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#client", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

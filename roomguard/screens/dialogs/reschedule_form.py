@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.cadence import review_due
@@ -22,6 +22,7 @@ from roomguard.core.checkins import ReviewError, reschedule
 from roomguard.core.dates import EXAMPLES, describe_date
 from roomguard.core.models import Agreement, Client
 from roomguard.screens.dialogs.discard import DiscardGuard
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.screens.dialogs.review_form import DateReading, read_date
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
@@ -41,6 +42,7 @@ def not_in_past(today: date) -> Callable[[date], str | None]:
 
 class RescheduleForm(UsesHost, DiscardGuard[date]):
     CSS_PATH = "../modal.tcss"
+    AUTO_FOCUS = "#next"
     DEFAULT_CSS = """
     RescheduleForm .preview { color: $text-muted; height: auto; }
     RescheduleForm .hint { color: $text-muted; height: auto; }
@@ -62,7 +64,7 @@ class RescheduleForm(UsesHost, DiscardGuard[date]):
         ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             title = Text("Reschedule review: ")
             title.append_text(literal(self.client.name, limit=80))
             yield Static(title, classes="title")
@@ -85,7 +87,6 @@ class RescheduleForm(UsesHost, DiscardGuard[date]):
 
     def on_mount(self) -> None:
         self._show(self.query_one("#next", Input).value)
-        self.query_one("#next", Input).focus()
 
     _tried = False
 
@@ -115,8 +116,7 @@ class RescheduleForm(UsesHost, DiscardGuard[date]):
         reading = self.reading()
         self._show(self.query_one("#next", Input).value)
         if reading.value is None:
-            self.query_one("#next", Input).focus()
-            return
+                return
         updated = copy.deepcopy(self.agreement)
         try:
             reschedule(updated, reading.value, self.today)

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from roomguard.core.retention import (
@@ -20,6 +20,7 @@ from roomguard.core.retention import (
     retention_years,
 )
 from roomguard.screens.dialogs.discard import DiscardGuard
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 
@@ -32,7 +33,7 @@ class RetentionForm(UsesHost, DiscardGuard[int]):
 
     def compose(self) -> ComposeResult:
         self._current = retention_years(self.host.store.setting(RETENTION_SETTING))
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static("Retention period", classes="title")
             yield Static(
                 Text(

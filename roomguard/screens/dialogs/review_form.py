@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from roomguard.core.cadence import CadenceError
@@ -35,6 +35,7 @@ from roomguard.core.dates import EXAMPLES, DateInputError, describe_date, descri
 from roomguard.core.dates import parse_date_input as parse_date
 from roomguard.core.models import Agreement, Client, Participant, Review, ReviewOutcome
 from roomguard.screens.dialogs.discard import DiscardGuard
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.widgets.literal import literal
@@ -74,6 +75,7 @@ def party_label(participant: Participant) -> Text:
 
 class ReviewForm(UsesHost, DiscardGuard[Review]):
     CSS_PATH = "../modal.tcss"
+    AUTO_FOCUS = "#outcome"
     DEFAULT_CSS = """
     ReviewForm .dialog { width: 80; }
     ReviewForm #notes { height: 4; }
@@ -104,7 +106,7 @@ class ReviewForm(UsesHost, DiscardGuard[Review]):
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         outcomes = [o for o in ReviewOutcome if o is not ReviewOutcome.END_PARTY or self.endable]
-        with VerticalScroll(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             title = Text("Mark reviewed: ")
             title.append_text(literal(self.client.name, limit=80))
             title.append(f" — {describe_date(self.today)}", style="dim")
@@ -167,7 +169,6 @@ class ReviewForm(UsesHost, DiscardGuard[Review]):
 
     def on_mount(self) -> None:
         self._show_next(self.query_one("#next", Input).value)
-        self.query_one("#outcome", Select).focus()
 
     # ----------------------------------------------------------------- fields
     def outcome(self) -> ReviewOutcome:

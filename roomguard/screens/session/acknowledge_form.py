@@ -18,19 +18,21 @@ the dialog offers to apply the same outcome and note to all of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from roomguard.core.events import AckAction
 from roomguard.screens.dialogs.confirm import Confirm
 from roomguard.screens.dialogs.discard import DiscardGuard
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.widgets.literal import literal
 
 # (key, action, label) in the order shown.
@@ -55,12 +57,50 @@ class Acknowledgement:
 class ChoiceSet(RadioSet):
     """The ways of handling an alert. Enter chooses the highlighted way; Enter on the way
     already chosen records, so "v, Enter" is the quick path and a stray Enter on opening never
-    records a choice the coach did not make."""
+    records a choice the coach did not make.
+
+    Keys typed in one burst (a real terminal delivers "v", Tab, "Dana OK…" together) are all
+    queued here, on the widget focused when they arrived; a binding would only run once each
+    key had bubbled up to the app, after every later key was already queued here too. So this
+    widget handles its keys itself, in the order typed: a letter chooses at once (*on_letter*),
+    Tab moves focus at once, and a key that arrives after focus has moved on (to the note) is
+    handed to the widget that now has focus instead of acting here.
+    """
 
     BINDINGS = [Binding("enter", "enter", "Choose, then record", show=False)]
 
     class RecordRequested(Message):
         """Enter on the chosen way."""
+
+    def __init__(self, *buttons: RadioButton, on_letter: Callable[[str], bool],
+                 id: str | None = None) -> None:
+        super().__init__(*buttons, id=id)
+        self._on_letter = on_letter
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Runs before RadioSet's own handling (Textual calls each class's handler along the
+        # MRO until one prevents the default).
+        focused = self.screen.focused
+        if focused is not self:
+            if focused is not None and event.key != "escape":
+                event.stop()
+                event.prevent_default()
+                focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key in ("tab", "shift+tab"):
+            event.stop()
+            event.prevent_default()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+        elif event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.action_enter()
+        elif event.character is not None and self._on_letter(event.character):
+            event.stop()
+            event.prevent_default()
 
     def action_enter(self) -> None:
         if self.pressed_button is not None and self._selected == self.pressed_index:
@@ -77,6 +117,7 @@ class AcknowledgeForm(DiscardGuard[Acknowledgement]):
     only when a note was typed)."""
 
     CSS_PATH = ["../modal.tcss", "session.tcss"]
+    AUTO_FOCUS = "#ack-action"  # not focus() in on_mount: a key typed ahead keeps its focus
     DISCARD_QUESTION = "Discard the note? The alert stays unacknowledged."
     BINDINGS = [
         Binding("ctrl+s", "record", "Record"),
@@ -102,14 +143,14 @@ class AcknowledgeForm(DiscardGuard[Acknowledgement]):
         self._choice: AckAction | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="ack-dialog"):
+        with DialogFrame(classes="dialog", id="ack-dialog"):
             title = "Acknowledge alert"
             if self.waiting > 1:
                 title += f" (oldest of {self.waiting})"
             yield Static(title, classes="title")
             yield Static(literal(self.description, limit=1000), id="ack-alert")
             yield Label("How did you handle it?", classes="field-label")
-            with ChoiceSet(id="ack-action"):
+            with ChoiceSet(id="ack-action", on_letter=self._letter):
                 for _, _, label in CHOICES:
                     yield RadioButton(Text(label))
             yield Label("", id="action-error", classes="error", markup=False)
@@ -134,9 +175,6 @@ class AcknowledgeForm(DiscardGuard[Acknowledgement]):
                 yield Button("Cancel", id="cancel")
                 yield Button("Record", id="record", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one(ChoiceSet).focus()
-
     # ----------------------------------------------------------------- keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Letters act only while focus is not in a text field: there they are text."""
@@ -155,6 +193,19 @@ class AcknowledgeForm(DiscardGuard[Acknowledgement]):
             box.disabled = not false_alarm
             if not false_alarm:
                 box.value = False
+
+    def _letter(self, character: str) -> bool:
+        """A letter typed on the choices, handled in its place among the keys (see
+        :class:`ChoiceSet`); False when it means nothing here."""
+        if character in {key for key, _, _ in CHOICES}:
+            self.action_choose(character)
+        elif character == "m":
+            self.action_toggle_mute()
+        elif character == "r":
+            self.action_record()
+        else:
+            return False
+        return True
 
     def action_choose(self, key: str) -> None:
         index = next(i for i, (k, _, _) in enumerate(CHOICES) if k == key)

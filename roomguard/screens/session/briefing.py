@@ -14,13 +14,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from roomguard.core.cadence import DueState, review_due
 from roomguard.core.consent import ConsentState, party_consents
 from roomguard.core.models import Agreement
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.widgets.literal import literal
 
 
@@ -75,6 +76,7 @@ class SessionBriefing(ModalScreen[bool]):
     """Returns True to begin the session, False to cancel."""
 
     CSS_PATH = ["../modal.tcss", "session.tcss"]
+    AUTO_FOCUS = "#begin"  # not focus() in on_mount: a key typed ahead keeps its focus
     BINDINGS = [
         Binding("escape", "dismiss(False)", "Cancel"),
         Binding("b", "dismiss(True)", "Begin"),
@@ -86,7 +88,7 @@ class SessionBriefing(ModalScreen[bool]):
         self.briefing = briefing
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="briefing"):
+        with DialogFrame(classes="dialog", id="briefing"):
             title = Text("Before the session with ", end="")
             title.append_text(literal(self.client_name))
             yield Static(title, classes="title")
@@ -105,9 +107,6 @@ class SessionBriefing(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Begin session", id="begin", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#begin", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

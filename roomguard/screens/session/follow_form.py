@@ -14,11 +14,11 @@ from typing import Literal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
+from roomguard.screens.dialogs.discard import DiscardGuard
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.widgets.literal import literal
 
 STOP: Literal["stop"] = "stop"
@@ -52,18 +52,20 @@ def check_transcript_path(text: str) -> tuple[Path | None, str, str]:
     return path, "", ""
 
 
-class FollowForm(ModalScreen[FollowChoice]):
-    """Returns the path to follow, :data:`STOP` to stop following, or None when cancelled."""
+class FollowForm(DiscardGuard[Path | Literal["stop"]]):
+    """Returns the path to follow, :data:`STOP` to stop following, or None when cancelled
+    (escape asks first once the path was changed)."""
 
     CSS_PATH = ["../modal.tcss", "session.tcss"]
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#follow-path"  # not focus() in on_mount: a key typed ahead keeps its focus
+    DISCARD_QUESTION = "Discard the path you typed? Following stays as it was."
 
     def __init__(self, current: Path | None = None) -> None:
         super().__init__()
         self.current = current
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static("Follow a transcript file", classes="title")
             if self.current is not None:
                 now = Text("Following now: ", end="")
@@ -84,9 +86,6 @@ class FollowForm(ModalScreen[FollowChoice]):
                     yield Button("Stop following", id="stop", variant="warning")
                 yield Button("Cancel", id="cancel")
                 yield Button("Follow", id="follow", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#follow-path", Input).focus()
 
     @on(Input.Changed)
     def _revalidate(self, event: Input.Changed) -> None:
@@ -110,6 +109,5 @@ class FollowForm(ModalScreen[FollowChoice]):
     def _stop(self) -> None:
         self.dismiss(STOP)
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def is_dirty(self) -> bool:
+        return self.query_one("#follow-path", Input).value.strip() != str(self.current or "")

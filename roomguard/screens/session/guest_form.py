@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
+
+from roomguard.screens.dialogs.discard import DiscardGuard
+from roomguard.screens.dialogs.frame import DialogFrame
 
 MAX_NAME = 80
 
@@ -22,14 +23,16 @@ def guest_name_error(name: str) -> str:
     return ""
 
 
-class GuestForm(ModalScreen[str | None]):
-    """Returns the guest's name (whitespace tidied), or None when cancelled."""
+class GuestForm(DiscardGuard[str]):
+    """Returns the guest's name (whitespace tidied), or None when cancelled (escape asks first
+    once a name was typed)."""
 
     CSS_PATH = ["../modal.tcss", "session.tcss"]
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#guest-name"  # not focus() in on_mount: a key typed ahead keeps its focus
+    DISCARD_QUESTION = "Discard the guest's name? Nobody is added."
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static("Someone not on the agreement joined", classes="title")
             yield Static(
                 "They are not cleared for any private topic; an alert is raised at once if one "
@@ -43,9 +46,6 @@ class GuestForm(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Add guest", id="add", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#guest-name", Input).focus()
 
     @on(Input.Changed)
     def _revalidate(self) -> None:
@@ -64,6 +64,5 @@ class GuestForm(ModalScreen[str | None]):
             return
         self.dismiss(" ".join(value.split()))
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def is_dirty(self) -> bool:
+        return bool(self.query_one("#guest-name", Input).value.strip())

@@ -12,11 +12,12 @@ from typing import Literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from roomguard.screens.dialogs.confirm import Confirm
+from roomguard.screens.dialogs.frame import DialogFrame
 
 LeaveChoice = Literal["end", "leave", "stay"]
 
@@ -52,6 +53,7 @@ class LeaveSession(ModalScreen[LeaveChoice]):
     """Going back home while the session is running: end it, leave it open, or stay."""
 
     CSS_PATH = ["../modal.tcss", "session.tcss"]
+    AUTO_FOCUS = "#stay"  # not focus() in on_mount: a key typed ahead keeps its focus
     BINDINGS = [
         Binding("escape,s", "dismiss('stay')", "Stay"),
         Binding("e", "dismiss('end')", "End session"),
@@ -59,7 +61,7 @@ class LeaveSession(ModalScreen[LeaveChoice]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogFrame(classes="dialog"):
             yield Static("The session is still running", classes="title")
             yield Static(
                 "End it now (e), or leave it open and go home (l): nothing is lost, and starting "
@@ -69,9 +71,6 @@ class LeaveSession(ModalScreen[LeaveChoice]):
                 yield Button("Stay", id="stay")
                 yield Button("Leave it open", id="leave")
                 yield Button("End session", id="end", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#stay", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

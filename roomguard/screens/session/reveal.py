@@ -11,11 +11,11 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from roomguard.live.view import LogEntry
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.widgets.session_log import render_entry
 
 
@@ -33,7 +33,7 @@ class RevealLine(ModalScreen[None]):
         self.index = len(self.hidden) - 1
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="reveal"):
+        with DialogFrame(classes="dialog", id="reveal"):
             yield Static("One hidden line", classes="title")
             yield Static("", id="reveal-where", classes="muted")
             yield Static("", id="reveal-line")

@@ -16,11 +16,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from roomguard.core.session import PresenceInterval, SessionSummary
+from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.widgets.literal import literal
 
 SummaryChoice = Literal["close", "acknowledge"]
@@ -104,6 +105,7 @@ def summary_text(
 
 class SessionSummaryScreen(ModalScreen[SummaryChoice]):
     CSS_PATH = ["../modal.tcss", "session.tcss"]
+    AUTO_FOCUS = "#close"  # not focus() in on_mount: a key typed ahead keeps its focus
     BINDINGS = [
         Binding("escape,enter,c", "close", "Close"),
         Binding("a", "acknowledge", "Acknowledge unhandled"),
@@ -117,7 +119,7 @@ class SessionSummaryScreen(ModalScreen[SummaryChoice]):
         self.masked_topics = masked_topics
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="summary-dialog"):
+        with DialogFrame(classes="dialog", id="summary-dialog"):
             yield Static("Session summary", classes="title")
             with VerticalScroll(id="summary-body"):
                 for part in summary_text(self.summary, self.client_name, self.masked_topics):
@@ -127,9 +129,6 @@ class SessionSummaryScreen(ModalScreen[SummaryChoice]):
                     yield Button(f"Acknowledge unhandled ({self.summary.unhandled})",
                                  id="acknowledge", variant="warning")
                 yield Button("Close", id="close", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
