@@ -3,4 +3,5 @@
 OK = 0
 ALERTS = 1  # `roomguard check` found alerts
 ERROR = 2  # bad arguments, unknown client, unreadable file or store (argparse uses 2 too)
+UNKNOWN_SPEAKERS = 3  # `roomguard check`: no alert, but someone the agreement does not know
 CRASH = 70  # an unexpected error: a crash report was written (EX_SOFTWARE in sysexits.h)

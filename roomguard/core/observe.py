@@ -9,6 +9,10 @@ live or afterwards. The only differences are the ones that belong to the source:
 * a **heard** line has a speaker: whoever speaks is in the room, and an unknown speaker joins
   as a guest before the line is judged (a label naming several parties is not guessed at).
 
+A heard line that says someone came or went (``[Sam left]``, ``Sam joined the meeting``:
+:attr:`~roomguard.core.transcript.Utterance.presence`) is no speech: :func:`observe_presence`
+moves that person in or out (an unknown arrival joins as a guest), and nothing is scanned.
+
 Then both are scanned with the same detector and judged with the same
 :meth:`~roomguard.core.session.Guard.observe_line`.
 """
@@ -32,8 +36,15 @@ PLAIN_SECONDS_PER_LINE = 5
 
 def cue_offset(utterance: Utterance) -> timedelta:
     """The utterance's time from the start of the transcript."""
-    if not utterance.cue_time:
+    cue = utterance.cue_time
+    if not cue:
         return timedelta(seconds=PLAIN_SECONDS_PER_LINE * max(0, utterance.line_no - 1))
+    if len(cue) == 12 and cue[2] == cue[5] == ":" and cue[8] == ".":  # "00:01:02.500": usual
+        try:
+            return timedelta(milliseconds=(
+                (int(cue[:2]) * 60 + int(cue[3:5])) * 60 + int(cue[6:8])) * 1000 + int(cue[9:]))
+        except ValueError:
+            pass
     hours, minutes, rest = ("0:" * (2 - utterance.cue_time.count(":")) + utterance.cue_time).split(":")
     return timedelta(hours=int(hours), minutes=int(minutes), seconds=float(rest.replace(",", ".")))
 
@@ -108,3 +119,22 @@ def observe(guard: Guard, detector: Detector, line: Line, now: datetime) -> Obse
     events += guard.observe_line(text, now, line.source, hits, speaker=line.speaker,
                                  cue_time=line.cue_time)
     return Observation(line, text, events, hits, verdict, new_guest, ambiguous)
+
+
+def observe_presence(guard: Guard, name: str, joined: bool, now: datetime) -> list[Event]:
+    """A transcript (or an attendance report) says *name* came in (*joined*) or left.
+
+    A party or guest it names moves in or out (source SPEECH: the transcript says so); someone
+    unknown who arrives joins as a guest, not cleared for anything; someone unknown who leaves,
+    or a label naming several parties, changes nothing. Arriving may raise alerts, as with a key.
+    Raises :class:`~roomguard.core.session.SessionError` when the session is over.
+    """
+    label = storable(" ".join(name.split()))
+    if not label:
+        return []
+    person = guard.resolve_speaker(label)
+    if person is not None:
+        return guard.set_presence(person.id, joined, now, PresenceSource.SPEECH)
+    if not joined or guard.speakers_matching(label):
+        return []
+    return guard.add_guest(label, now, PresenceSource.SPEECH)

@@ -313,7 +313,8 @@ class Guard:
         self.agreement = agreement
         self.state = state if state is not None else SessionState(client_id=agreement.client_id)
         self._index: dict[str, list[Participant]] = {}
-        self._index_stamp: tuple[tuple[int, int, str], ...] | None = None
+        self._index_stamp: tuple[int, list[tuple[int, int, str, date | None]]] | None = None
+        self._resolved: dict[str, Participant | None] = {}  # label -> whom, for this index
 
     @classmethod
     def resume(cls, agreement: Agreement, events: Iterable[Event], session_id: str = "") -> Guard:
@@ -513,14 +514,17 @@ class Guard:
         A transcript resolves its speaker on every line; folding every label of every person
         per line dominated the cost of auditing a long transcript.
         """
-        people = [*self.agreement.participants, *self.state.guests.values()]
-        stamp = tuple((id(p), len(p.aliases), p.name) for p in people)
+        # A guest never changes once in, so counting them is enough; a party's name, aliases or
+        # end of involvement may change mid-session (an alias added for a speaker).
+        stamp = (len(self.state.guests),
+                 [(id(p), len(p.aliases), p.name, p.ended_on) for p in self.agreement.participants])
         if self._index_stamp != stamp:
             index: dict[str, list[Participant]] = {}
-            for person in people:
+            for person in [*self.agreement.participants, *self.state.guests.values()]:
                 for key in {fold(x) for x in person.labels}:
                     index.setdefault(key, []).append(person)
             self._index, self._index_stamp = index, stamp
+            self._resolved.clear()
         return self._index
 
     def speakers_matching(self, label: str) -> list[Participant]:
@@ -534,10 +538,18 @@ class Guard:
         Returns None for an unknown or empty label, or when it names more than one person and
         ending past involvements does not settle it.
         """
-        matches = self.speakers_matching(label)
+        index = self._speaker_index()
+        try:
+            return self._resolved[label]  # a transcript names the same few people all along
+        except KeyError:
+            pass
+        key = fold(label)
+        matches = index.get(key, []) if key else []
         if len(matches) > 1:
             matches = [p for p in matches if p.ended_on is None]
-        return matches[0] if len(matches) == 1 else None
+        found = matches[0] if len(matches) == 1 else None
+        self._resolved[label] = found
+        return found
 
     def observe_line(
         self,
@@ -561,11 +573,16 @@ class Guard:
         if speaking is not None and speaking.id not in self.state.present:
             out += self.set_presence(speaking.id, True, now, PresenceSource.SPEECH)
 
-        muted = {fold(p) for p in self.agreement.muted_phrases} | self.state.muted_phrases()
         first_hit: dict[str, TopicHit] = {}
+        muted: set[str] | None = None  # worked out only for a line with hits (most have none)
         for hit in hits:
+            if muted is None:
+                muted = {fold(p) for p in self.agreement.muted_phrases}
+                muted |= self.state.muted_phrases()
             if fold(hit.phrase) not in muted:
                 first_hit.setdefault(hit.topic_id, hit)
+        if not first_hit:
+            return out  # nothing to judge: no topic came up
         mentions: dict[str, TopicDetected] = {}
         for topic_id, hit in first_hit.items():
             detected = TopicDetected(

@@ -66,4 +66,6 @@ def storable(text: str) -> str:
     holding back everything after it. Replacing it where text comes in keeps every other
     character the coach typed, and the replacement character shows where something was lost.
     """
+    if text.isascii():  # the usual case, and no surrogate is ASCII
+        return text
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text

@@ -5,20 +5,48 @@ The same :class:`~roomguard.live.session.LiveSession` as the screen, over a
 live session of the same transcript raise the same alerts. Lines a muted phrase kept from
 alerting are listed apart (:attr:`AuditResult.silenced`): a mute narrows what alerts, never
 what a review sees.
+
+What a review is given (issue 19):
+
+* every **alert** (:class:`AuditAlert`) with its kind: raised by a **mention** (a line named a
+  private topic while someone not cleared was present), by an **arrival** (someone not cleared
+  came in while a topic was active: the alert says which mention made it active), or by the
+  coach **marking** a topic (never in a check: a transcript cannot mark one);
+* under each mention alert, **every mention** of its topic while those same people were there
+  and it waited (in a check an alert is never acknowledged, so it waits to the end): time,
+  line, speaker, phrase, who was present, who of them was not cleared;
+* every **unknown speaker** (:class:`UnknownSpeaker`): someone the agreement does not know who
+  spoke (or, from an attendance report, attended), with the first line and time;
+* with an attendance report (:mod:`roomguard.core.attendance`), who came and went when: each
+  arrival and departure is heard at its time, between the transcript's lines, as a join or
+  leave line of the transcript would be. Without one, nothing of this runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
-from roomguard.core.events import AlertRaised
+from roomguard.core.attendance import PresenceChange
+from roomguard.core.events import (
+    AlertRaised,
+    GuestJoined,
+    MentionRepeated,
+    PresenceChanged,
+    PresenceSource,
+    TopicDetected,
+)
 from roomguard.core.models import Agreement, Client, SessionRecord
 from roomguard.core.mutes import SilencedHits
 from roomguard.core.observe import cue_offset
+from roomguard.core.session import Guard
+from roomguard.core.text import fold
 from roomguard.core.transcript import Utterance
 from roomguard.live.session import LiveSession, MemorySink
+
+# AlertRaised.trigger_kind -> the kind a review reads.
+ALERT_KINDS = {"topic detected": "mention", "person joined": "arrival", "topic active": "marked"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +68,65 @@ class SilencedLine:
     topics: tuple[str, ...]  # their topics' names
 
 
+@dataclass(frozen=True)
+class AuditMention:
+    """One time a private topic came up under an alert."""
+
+    utterance: Utterance
+    topic: str
+    phrase: str
+    present: tuple[str, ...]  # names of everyone in the room at that moment
+    uncleared: tuple[str, ...]  # names of those not cleared for the topic
+
+
+@dataclass(frozen=True)
+class TopicMention:
+    """A line that mentioned a topic (what made it active, for an arrival's alert)."""
+
+    utterance: Utterance
+    phrase: str
+
+
+@dataclass
+class AuditAlert:
+    """An alert, the line (or arrival) that raised it, and every mention it groups.
+
+    *kind* is ``"mention"``, ``"arrival"`` or ``"marked"`` (see the module docstring). A
+    mention alert's first mention is its own line; an arrival's alert has none of its own
+    (a later mention of its topic is another alert: an arrival never hides one) and
+    *active_since* is the mention that made the topic active (None if none did).
+    """
+
+    alert: AlertRaised
+    kind: str
+    utterance: Utterance  # the line it was raised at (for an arrival: the arrival)
+    present: tuple[str, ...]
+    uncleared: tuple[str, ...]
+    mentions: list[AuditMention] = field(default_factory=list)
+    active_since: TopicMention | None = None
+    joined: str = ""  # an arrival: who came in
+    from_attendance: bool = False  # an arrival read from the attendance report
+
+    @property
+    def phrase(self) -> str | None:
+        """The phrase that was said: a mention's own; for an arrival, the phrase of the mention
+        that made the topic active; None when nothing said is behind it (a marked topic)."""
+        if self.kind == "mention":
+            return self.alert.phrase
+        return self.active_since.phrase if self.active_since is not None else None
+
+
+@dataclass(frozen=True)
+class UnknownSpeaker:
+    """Someone the agreement does not know, who joined as a guest (not cleared for anything)."""
+
+    name: str
+    utterance: Utterance  # the first line naming them (for an attendance row: their arrival)
+    offset: timedelta  # when, from the start of the transcript
+    source: str  # "transcript" or "attendance"
+    email: str = ""
+
+
 @dataclass
 class AuditResult:
     findings: list[AuditFinding] = field(default_factory=list)
@@ -47,6 +134,15 @@ class AuditResult:
     lines: int = 0
     guests: list[str] = field(default_factory=list)
     journal: MemorySink = field(default_factory=MemorySink)  # what a live session would record
+    alerts: list[AuditAlert] = field(default_factory=list)
+    unknown: list[UnknownSpeaker] = field(default_factory=list)
+    timed_lines: int = 0  # lines with a cue time of their own
+    attendance: list[PresenceChange] = field(default_factory=list)
+
+    @property
+    def mentions(self) -> int:
+        """How many mentions the alerts group."""
+        return sum(len(a.mentions) for a in self.alerts)
 
 
 def audit_transcript(
@@ -55,32 +151,123 @@ def audit_transcript(
     present_ids: Iterable[str],
     start: datetime,
     client: Client | None = None,
+    *,
+    attendance: Sequence[PresenceChange] = (),
+    speaker_map: Mapping[str, str] | None = None,
 ) -> AuditResult:
     """Replay *utterances* against *agreement*, starting at *start* with *present_ids* in the
-    room; nothing is stored."""
-    result = AuditResult()
+    room; nothing is stored.
+
+    *attendance*: arrivals and departures (offsets from the transcript's start, in order),
+    heard between the lines at their times (at the same time as a line: arrivals before it,
+    departures after). *speaker_map*: speaker labels (folded) -> the name to read instead
+    (``SPEAKER_00`` -> ``Noah Kim``).
+    """
+    result = AuditResult(attendance=list(attendance))
     if client is None:
         client = Client(name=agreement.client_id, id=agreement.client_id, created_on=start.date())
     live = LiveSession(result.journal, client, agreement, lambda: start)
     live.begin_with(SessionRecord(client_id=client.id, started_at=start,
                                   terms_version=agreement.terms.version), list(present_ids))
-    guard = live.guard
+    review = _Review(live.guard, result)
     mutes = SilencedHits(agreement)
+    changes, pending = result.attendance, 0
     for utterance in utterances:
         result.lines += 1
+        if speaker_map and utterance.speaker:
+            mapped = speaker_map.get(fold(utterance.speaker))
+            if mapped is not None:
+                utterance = replace(utterance, speaker=mapped)
+        if utterance.cue_time:
+            result.timed_lines += 1
+        offset = cue_offset(utterance)
+        while pending < len(changes) and (
+            changes[pending].offset < offset
+            or (changes[pending].offset == offset and changes[pending].joined)
+        ):
+            review.attend(live, changes[pending], start)
+            pending += 1
         if hits := mutes.scan(utterance.text):
             result.silenced.append(SilencedLine(
                 utterance,
                 tuple(dict.fromkeys(h.phrase for h in hits)),
                 tuple(dict.fromkeys(h.topic_name for h in hits)),
             ))
-        outcome = live.hear(utterance, at=start + cue_offset(utterance))
-        if outcome.alerts:
-            present = tuple(p.name for p in guard.present_people())
-            result.findings += [
-                AuditFinding(alert, utterance, present,
-                             tuple(guard.person(pid).name for pid in alert.uncleared))
-                for alert in outcome.alerts
-            ]
+        outcome = live.hear(utterance, at=start + offset)
+        if outcome.events:
+            review.read(outcome.events, outcome.alerts, utterance, offset, "transcript")
     result.guests = [g.name for g in live.state.guests.values()]
     return result
+
+
+def offset_stamp(offset: timedelta) -> str:
+    millis = max(0, round(offset.total_seconds() * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+class _Review:
+    """Turns what each line recorded into what a review reads: alerts with their mentions,
+    what made each topic active, unknown speakers."""
+
+    def __init__(self, guard: Guard, result: AuditResult) -> None:
+        self.guard = guard
+        self.result = result
+        self.by_id: dict[str, AuditAlert] = {}
+        self.last_mention: dict[str, TopicMention] = {}  # topic id -> the latest line about it
+
+    def attend(self, live: LiveSession, change: PresenceChange, start: datetime) -> None:
+        """An arrival or departure from the attendance report, heard at its time."""
+        offset = max(change.offset, timedelta(0))
+        verb = "joined" if change.joined else "left"
+        mark = Utterance(change.name, f"{change.name} {verb} (attendance report)",
+                         offset_stamp(offset), 0, change.joined)
+        outcome = live.hear(mark, at=start + offset)
+        if outcome.events:
+            self.read(outcome.events, outcome.alerts, mark, offset, "attendance", change.email)
+
+    def read(self, events: Sequence[object], raised: Sequence[AlertRaised], utterance: Utterance,
+             offset: timedelta, source: str, email: str = "") -> None:
+        guard = self.guard
+        present: tuple[str, ...] | None = None
+        arrived = ""  # who came in with this line
+        for event in events:
+            if isinstance(event, TopicDetected):
+                self.last_mention[event.topic_id] = TopicMention(utterance, event.phrase)
+            elif isinstance(event, GuestJoined):
+                arrived = event.guest.name
+                if event.source is PresenceSource.SPEECH:
+                    self.result.unknown.append(
+                        UnknownSpeaker(event.guest.name, utterance, offset, source, email))
+            elif isinstance(event, PresenceChanged) and event.present:
+                arrived = guard.person(event.participant_id).name
+            elif isinstance(event, AlertRaised | MentionRepeated):
+                if present is None:
+                    present = tuple(p.name for p in guard.present_people())
+                if isinstance(event, AlertRaised):
+                    self._raised(event, utterance, present, source, arrived)
+                elif (alert := self.by_id.get(event.alert_id)) is not None:
+                    alert.mentions.append(AuditMention(
+                        utterance, alert.alert.topic_name, event.phrase, present,
+                        alert.uncleared))
+        for new in raised:
+            self.result.findings.append(AuditFinding(
+                new, utterance, present or (),
+                tuple(guard.person(pid).name for pid in new.uncleared)))
+
+    def _raised(self, event: AlertRaised, utterance: Utterance, present: tuple[str, ...],
+                source: str, arrived: str) -> None:
+        uncleared = tuple(self.guard.person(pid).name for pid in event.uncleared)
+        kind = ALERT_KINDS.get(event.trigger_kind, "mention")
+        alert = AuditAlert(event, kind, utterance, present, uncleared,
+                           from_attendance=source == "attendance")
+        if kind == "mention":
+            alert.mentions.append(
+                AuditMention(utterance, event.topic_name, event.phrase, present, uncleared))
+        elif kind == "arrival":
+            alert.active_since = self.last_mention.get(event.topic_id)
+            alert.joined = arrived or utterance.speaker
+        self.by_id[event.id] = alert
+        self.result.alerts.append(alert)

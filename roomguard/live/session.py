@@ -39,7 +39,7 @@ from roomguard.core.events import (
 )
 from roomguard.core.models import Agreement, Client, MutedPhrase, Role, SessionRecord
 from roomguard.core.mutes import mute_phrase
-from roomguard.core.observe import Line, observe
+from roomguard.core.observe import Line, observe, observe_presence
 from roomguard.core.policy import consent_gap
 from roomguard.core.session import (
     Guard,
@@ -357,8 +357,13 @@ class LiveSession:
     def hear(self, utterance: Utterance, at: datetime | None = None) -> Outcome:
         """A transcript line: its speaker is in the room (an unknown one joins as a guest),
         then it is judged like a typed line, but not kept as a note. *at* is when it was said
-        (a check passes the cue's time); by default, now."""
-        return self._line(Line.heard(utterance), at if at is not None else self.clock())
+        (a check passes the cue's time); by default, now. A line saying someone came or went
+        ("[Sam left]") moves them in or out instead (core.observe.observe_presence)."""
+        now = at if at is not None else self.clock()
+        if utterance.presence is not None:
+            name, joined = utterance.speaker, utterance.presence
+            return self._apply(lambda: observe_presence(self.guard, name, joined, now))
+        return self._line(Line.heard(utterance), now)
 
     def hear_all(self, utterances: Iterable[Utterance]) -> Outcome:
         """A batch of transcript lines (a follower's read), as one outcome."""

@@ -94,7 +94,10 @@ class SessionWording:
                 alert = self.guard.state.alerts.get(event.alert_id)
                 topic_id = alert.topic_id if alert is not None else ""
                 repeats = self.guard.state.mentions.get(event.alert_id, [])
-                place = next((i for i, m in enumerate(repeats) if m is event), len(repeats) - 1)
+                # Usually the mention just recorded (the last): found without a walk, which
+                # cost a session with thousands of mentions quadratic time.
+                place = (len(repeats) - 1 if repeats and repeats[-1] is event else
+                         next((i for i, m in enumerate(repeats) if m is event), len(repeats) - 1))
                 count = place + 2  # the alert's own mention is the first
                 said = f' ("{event.phrase}")' if event.phrase else ""
                 return LogEntry(event.at, LogKind.ALERT,
