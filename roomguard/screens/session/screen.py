@@ -12,7 +12,9 @@ begins or cancels. Saving never stops the session (see :mod:`roomguard.live.writ
 screen retries every few seconds and will not close while anything is unsaved.
 
 Keys: 1–9 toggle the nth person on the roster in or out, but only while the notes input does
-not have focus (digits type into it); ``escape`` leaves the input, ``n`` returns to it.
+not have focus (digits type into it); ``escape`` leaves the input, ``n`` returns to it. Esc
+then a digit typed quickly reaches the app as alt+digit, which leaves the input and toggles
+that person in one step (see :mod:`roomguard.screens.session.keys`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from roomguard.live.session import (
 )
 from roomguard.live.view import Outcome
 from roomguard.screens.host import UsesHost
+from roomguard.screens.session.keys import read_esc_digit_as_alt
 from roomguard.screens.session.meaning import ScreenMeaning
 from roomguard.screens.session.questions import (
     LeaveChoice,
@@ -84,14 +87,27 @@ def _number_bindings() -> list[Binding]:
     ]
 
 
+def _esc_digit_bindings() -> list[Binding]:
+    """alt+1..alt+9: Esc then a digit typed quickly (see screens/session/keys.py). Priority
+    bindings, so they act before the notes input sees the key, in order with the keys around
+    them; no description, so neither the footer nor the palette lists them."""
+    return [Binding(f"alt+{n}", f"leave_notes_and_toggle({n})", show=False, priority=True)
+            for n in range(1, 10)]
+
+
 class SessionScreen(UsesHost, Screen[None]):
     CSS_PATH = "session.tcss"
     AUTO_FOCUS = "Roster"
 
     BINDINGS = [
         *_number_bindings(),
+        *_esc_digit_bindings(),
         Binding("g", "guest", "Guest"),
-        Binding("n", "notes", "Note"),
+        # n and esc move focus into and out of the notes input. Priority bindings, acting
+        # when the app reads the key and moving focus at once (set_focus), so the keys typed
+        # right after them already go to the input (or come out of it): a fast "n, text" or
+        # "esc, 3" is not split across the focus change however busy the app is.
+        Binding("n", "notes", "Note", priority=True),
         Binding("d", "discreet", "Discreet"),
         Binding("r", "reveal", "Reveal a line"),
         Binding("a", "acknowledge", "Acknowledge"),
@@ -99,7 +115,7 @@ class SessionScreen(UsesHost, Screen[None]):
         Binding("f", "follow", "Follow"),
         Binding("e", "end_session", "End"),
         # Same key, two meanings: leave the notes input while typing, else go home.
-        Binding("escape", "leave_notes", "Leave notes"),
+        Binding("escape", "leave_notes", "Leave notes", priority=True),
         Binding("escape", "back", "Home"),
         Binding("q", "quit_app", "Quit"),
     ]
@@ -152,6 +168,7 @@ class SessionScreen(UsesHost, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        read_esc_digit_as_alt()
         self.query_one("#roster-pane").border_title = "In the room (1-9 toggles)"
         self.query_one("#topics-pane").border_title = "Private topics (m marks)"
         self.query_one("#session-right").border_title = "Notes and transcript"
@@ -446,6 +463,8 @@ class SessionScreen(UsesHost, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_notes":
             return self._typing()
+        if action == "notes":  # while typing, n is a letter of the note
+            return not self._typing()
         if action == "reveal":  # only discreet mode hides lines
             return self.live is not None and self.live.started and self.live.state.discreet
         return True
@@ -457,10 +476,15 @@ class SessionScreen(UsesHost, Screen[None]):
         self.refresh_bindings()
 
     def action_notes(self) -> None:
-        self.query_one("#notes", LineInput).focus()
+        self.set_focus(self.query_one("#notes", LineInput))  # now, not after queued keys
 
     def action_leave_notes(self) -> None:
-        self.query_one(Roster).focus()
+        self.set_focus(self.query_one(Roster))
+
+    def action_leave_notes_and_toggle(self, number: int) -> None:
+        """Esc then *number*, typed quickly: out of the notes input, then key *number*."""
+        self.action_leave_notes()
+        self.action_toggle_person(number)
 
     # ----------------------------------------------------------------- ending, leaving
     def action_end_session(self) -> None:
