@@ -1,4 +1,5 @@
-"""Start :mod:`crash_child` as a real process, read its report lines, and kill it."""
+"""Start :mod:`crash_child` (or another child script) as a real process, read its report
+lines, and kill it."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ CHILD = Path(__file__).with_name("crash_child.py")
 
 
 class Child:
-    """One ``crash_child.py`` process; stdout is read line by line, stderr kept in a file."""
+    """One ``crash_child.py`` process (or *script*); stdout is read line by line, stderr kept in
+    a file."""
 
-    def __init__(self, *args: str | Path, stderr_path: Path) -> None:
+    def __init__(self, *args: str | Path, stderr_path: Path, script: Path = CHILD) -> None:
         self.stderr_path = stderr_path
         self._stderr = stderr_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, str(CHILD), *map(str, args)],
+            [sys.executable, str(script), *map(str, args)],
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             stdin=subprocess.DEVNULL,
@@ -72,7 +74,8 @@ class Child:
         return [line.decode() for line in lines[:-1]]
 
     def stderr(self) -> str:
-        self._stderr.flush()
+        if not self._stderr.closed:  # kill() closes it
+            self._stderr.flush()
         return self.stderr_path.read_text(errors="replace")
 
     def exited_by_itself(self) -> bool:
