@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,12 @@ from roomguard.store import Store, StoreError
 
 if TYPE_CHECKING:
     from roomguard.core.models import Client
+
+
+def local_now() -> datetime:
+    """Now, aware: the UTC instant shown in this machine's zone (``…+01:00`` in BST). What the
+    app records, so a session across a DST change or a zone change keeps its real length."""
+    return datetime.now(UTC).astimezone()
 
 
 def _client_commands() -> type:
@@ -48,7 +54,7 @@ class RoomguardApp(App[None]):
         demo: bool = False,
         session_client: str | None = None,
         follow: Path | None = None,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] = local_now,
     ) -> None:
         super().__init__()
         self.store_path = store_path

@@ -83,3 +83,88 @@ def test_the_import_finder_sees_every_spelling_of_the_app() -> None:
     for source in spellings:
         assert "roomguard.app" in _imports_in(source, "roomguard.screens"), source
 
+
+
+# ----------------------------------------------------------------------------- core and the clock
+CLOCK_READS = {
+    "datetime.datetime.now",
+    "datetime.datetime.utcnow",
+    "datetime.datetime.today",
+    "datetime.date.today",
+    "time.time",
+    "time.time_ns",
+    "time.monotonic",
+    "time.monotonic_ns",
+    "time.perf_counter",
+    "time.perf_counter_ns",
+}
+
+
+def _clock_reads_in(source: str) -> list[str]:
+    """Every place *source* reads the clock, called or handed on (``default_factory=date.today``
+    reads it later, when a record is made), as ``line: dotted.name``. Import aliases are
+    followed: ``from datetime import datetime as dt`` then ``dt.now`` is ``datetime.datetime.now``.
+    """
+    tree = ast.parse(source)
+    names: dict[str, str] = {}  # local name -> what it stands for
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                names[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Name | ast.Attribute) or not isinstance(node.ctx, ast.Load):
+            continue
+        parts: list[str] = []
+        part: ast.expr = node
+        while isinstance(part, ast.Attribute):
+            parts.append(part.attr)
+            part = part.value
+        if not isinstance(part, ast.Name) or part.id not in names:
+            continue
+        dotted = ".".join([names[part.id], *reversed(parts)])
+        if dotted in CLOCK_READS:
+            found.append(f"{node.lineno}: {dotted}")
+    return found
+
+
+def test_core_never_reads_the_clock() -> None:
+    """Core takes the time from its caller (issue 16): a rule that reads the clock cannot be
+    tested at a chosen moment, and a record dated by the machine's clock is not dated by the
+    clock the app was given (a test's, the check's transcript cues)."""
+    readers = {
+        path.relative_to(PACKAGE).as_posix(): reads
+        for path in _modules(PACKAGE / "core")
+        if (reads := _clock_reads_in(path.read_text(encoding="utf-8")))
+    }
+    assert readers == {}, "take `now`/`today` as a parameter instead (see docs/ARCHITECTURE.md)"
+
+
+def test_the_clock_finder_sees_every_spelling() -> None:
+    """The check above is only as good as the finder: each way of reading the clock is seen,
+    and what merely looks like it is not."""
+    spellings = [
+        "from datetime import datetime\ndatetime.now()",
+        "from datetime import datetime\nx = datetime.utcnow()",
+        "import datetime\ndatetime.date.today()",
+        "import datetime as dt\ndt.datetime.now().astimezone()",
+        "from datetime import date as d\nclass C:\n    on: d = field(default_factory=d.today)",
+        "from datetime import datetime\nmake = lambda: datetime.now().replace(microsecond=0)",
+        "import time\ntime.monotonic()",
+        "from time import time\nstamp = time()",
+        "from time import perf_counter as clock\nclock()",
+    ]
+    for source in spellings:
+        assert _clock_reads_in(source), source
+    harmless = [
+        "from datetime import datetime\ndatetime.fromisoformat('2026-01-01')",
+        "from datetime import UTC\nat.astimezone(UTC)",
+        "now = later.now\ntoday = x.today()",  # not the datetime module's
+        "from datetime import date\ndate(2026, 1, 1)",
+    ]
+    for source in harmless:
+        assert not _clock_reads_in(source), source

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from roomguard.cli import exit_codes
@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     utterances = read_utterances(args.transcript, fmt, strict=not args.lenient)
     try:
         result = audit_transcript(
-            agreement, utterances, present, datetime.now().replace(microsecond=0), client,
+            agreement, utterances, present, datetime.now(UTC).astimezone().replace(microsecond=0), client,
             attendance=attendance, speaker_map=speaker_map,
         )
     except NotATranscript as exc:

@@ -178,6 +178,22 @@ class DiscreetModeChanged:
 
 
 @dataclass(slots=True)
+class ClockWentBack:
+    """The computer's clock read *reading*, earlier than *at*, the session's latest time.
+
+    A clock set back (by hand, or a correction) mid-session would otherwise date later input
+    before earlier input: notes out of order, presence of negative length. The session keeps
+    its own time instead: this input, and every later one, is dated on from *at* by what the
+    clock has moved since (see :meth:`roomguard.core.session.Guard.read_clock`), and the record
+    says so here, so the summary can tell the coach why its times differ from the wall clock.
+    """
+
+    KIND: ClassVar[str] = "clockback"
+    at: datetime
+    reading: datetime
+
+
+@dataclass(slots=True)
 class SessionEnded:
     KIND: ClassVar[str] = "ended"
     at: datetime
@@ -196,6 +212,7 @@ Event = (
     | PossibleTopic
     | PossibleTopicAnswered
     | DiscreetModeChanged
+    | ClockWentBack
     | SessionEnded
 )
 
@@ -214,6 +231,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PossibleTopic,
         PossibleTopicAnswered,
         DiscreetModeChanged,
+        ClockWentBack,
         SessionEnded,
     )
 }

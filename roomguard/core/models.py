@@ -3,6 +3,11 @@
 Plain dataclasses with no I/O. The store turns them into documents; the screens show them;
 the rules that judge them (consent state, policy, cadence) live in sibling modules so each
 rule can be tested alone.
+
+Every date and time a record holds is given by whoever makes it (a screen from the app's clock,
+the demo from its ``today``, a test from a fixed date): core never reads the clock, so nothing
+here defaults to "now". A default of ``date.today`` made a record's date depend on when the
+code ran, not on the clock the app was given, and a test's on the day it ran.
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ class ClientStatus(StrEnum):
 class Client:
     name: str
     id: str = field(default_factory=new_id)
-    created_on: date = field(default_factory=date.today)
+    created_on: date = field(kw_only=True)
     status: ClientStatus = ClientStatus.ACTIVE
     closed_on: date | None = None
     notes: str = ""
@@ -77,7 +82,7 @@ class Participant:
     id: str = field(default_factory=new_id)
     aliases: list[str] = field(default_factory=list)
     contact: str = ""
-    added_on: date = field(default_factory=date.today)
+    added_on: date = field(kw_only=True)
     ended_on: date | None = None  # involvement ended at a review; kept for the record
 
     @property
@@ -119,7 +124,7 @@ class ScopeExtension:
     participant_id: str
     topic_ids: list[str]
     reason: str
-    starts_on: date = field(default_factory=date.today)
+    starts_on: date
     ends_on: date | None = None
     id: str = field(default_factory=new_id)
 
@@ -177,7 +182,7 @@ class Terms:
     """The boundaries everyone signs. Changing any of them makes a new version."""
 
     version: int = 1
-    created_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    created_at: datetime = field(kw_only=True)
     topics: list[PrivateTopic] = field(default_factory=list)
     shareable: list[str] = field(default_factory=lambda: list(DEFAULT_SHAREABLE))
     scopes: list[ScopeExtension] = field(default_factory=list)
@@ -244,7 +249,7 @@ class Agreement:
 
     client_id: str
     participants: list[Participant] = field(default_factory=list)
-    terms: Terms = field(default_factory=Terms)
+    terms: Terms = field(kw_only=True)
     history: list[Terms] = field(default_factory=list)  # earlier versions, oldest first
     consents: list[ConsentRecord] = field(default_factory=list)
     cadence: Cadence = field(default_factory=Cadence)

@@ -71,10 +71,12 @@ from roomguard.core.detection import Detector
 from roomguard.core.document import md
 from roomguard.core.events import (
     AlertRaised,
+    ClockWentBack,
     Event,
     NoteAdded,
     TopicDetected,
 )
+from roomguard.core.instants import elapsed, instant
 from roomguard.core.models import Agreement, Client, PrivateTopic, SessionRecord, Terms
 from roomguard.core.normalize import (
     NO_FAMILIES,
@@ -93,6 +95,7 @@ __all__ = [
     "assistant_safe_report",
     "assistant_safe_summary",
     "coach_summary_markdown",
+    "describe_clock_change",
     "describe_length",
     "describe_span",
     "evader_words",
@@ -113,12 +116,21 @@ def describe_length(length: timedelta | None) -> str:
 
 
 def describe_span(start: datetime, end: datetime | None) -> str:
-    """``Wed 18 Nov 2026, 10:00–10:50 (50 min)``, or ``…, 10:00, not ended``."""
+    """``Wed 18 Nov 2026, 10:00–10:50 (50 min)``, or ``…, 10:00, not ended``. The times are
+    the wall clock as recorded; the length is real time (30 min across a DST change that the
+    faces make look like 90)."""
     day = describe_date(start.date())
     if end is None:
         return f"{day}, {start:%H:%M}, not ended"
     end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{describe_date(end.date())} {end:%H:%M}"
-    return f"{day}, {start:%H:%M}–{end_text} ({describe_length(end - start)})"
+    return f"{day}, {start:%H:%M}–{end_text} ({describe_length(elapsed(start, end))})"
+
+
+def describe_clock_change(change: ClockWentBack) -> str:
+    """Why a record's times differ from the wall clock after the computer's clock went back."""
+    return (f"the computer's clock went back at {change.at:%H:%M} (it read "
+            f"{change.reading:%H:%M}); later times run on from {change.at:%H:%M}, so the "
+            "record stays in order")
 
 
 def _time(at: datetime | None) -> str:
@@ -166,6 +178,8 @@ def coach_summary_markdown(
     add(f"- **Terms version:** {record.terms_version}")
     handled = len(summary.alerts) - summary.unhandled
     add(f"- **Alerts:** {len(summary.alerts)} ({handled} handled, {summary.unhandled} unhandled)")
+    for change in summary.clock_changes:
+        add(f"- **Clock:** {describe_clock_change(change)}")
     add("")
     add("*Private: this summary is for the coach's records only.*")
 
@@ -476,7 +490,7 @@ def assistant_safe_report(
         if record.client_id != client.id or agreement.client_id != client.id:
             raise ValueError("a session or agreement of another client was passed")
         sessions.append((record, list(events)))
-    sessions.sort(key=lambda pair: pair[0].started_at)
+    sessions.sort(key=lambda pair: instant(pair[0].started_at))
 
     recorded = [w for _, events in sessions for w in _recorded_words(events)]
     check = _LeakCheck([*_all_topics(agreement), *others.topics], recorded, others.names)

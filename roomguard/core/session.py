@@ -30,6 +30,7 @@ from roomguard.core.events import (
     AckAction,
     AlertAcknowledged,
     AlertRaised,
+    ClockWentBack,
     DiscreetModeChanged,
     Event,
     GuestJoined,
@@ -43,6 +44,7 @@ from roomguard.core.events import (
     TopicMarked,
     TopicSource,
 )
+from roomguard.core.instants import ZERO, elapsed, instant, latest, moved_on
 from roomguard.core.models import Agreement, Participant, Role
 from roomguard.core.policy import (
     PersonClearance,
@@ -54,6 +56,10 @@ from roomguard.core.policy import (
 from roomguard.core.text import fold, storable
 
 RECENT_WINDOW = timedelta(minutes=5)
+# A clock reading this far behind the session's latest time is the clock going back, and is
+# recorded (ClockWentBack); less is the ordinary trimming of a computer's clock, and the
+# input is simply dated at the latest time, so the record stays in order either way.
+CLOCK_SLACK = timedelta(seconds=1)
 
 
 
@@ -148,6 +154,9 @@ class SessionState:
     ended_at: datetime | None = None
     note_count: int = 0
     presence_log: list[PresenceMark] = field(default_factory=list)
+    last_at: datetime | None = None  # the latest time recorded, in real time
+    clock_shift: timedelta = ZERO  # added to the clock's readings since it went back
+    clock_changes: list[ClockWentBack] = field(default_factory=list)
     # Kept up to date by apply(), so the queries every line makes cost the same at hour eight
     # as at minute one (they used to scan every alert and acknowledgement of the session).
     _waiting: dict[str, AlertRaised] = field(
@@ -161,6 +170,7 @@ class SessionState:
     # ---------------------------------------------------------------- the reducer
     def apply(self, event: Event) -> None:
         """Fold one event into the state. Total: any event, in any state, is accepted."""
+        self.last_at = latest(self.last_at, event.at)
         match event:
             case SessionStarted():
                 self.started_at = event.at
@@ -178,7 +188,7 @@ class SessionState:
                 self._arrive(event.at, event.guest.id, event.source)
             case TopicDetected():
                 seen = self.active_topics.get(event.topic_id)
-                if seen is None or event.at > seen:
+                if seen is None or instant(event.at) > instant(seen):
                     self.active_topics[event.topic_id] = event.at
             case TopicMarked():
                 if event.active:
@@ -209,6 +219,9 @@ class SessionState:
                         self._verbal.setdefault(alert.topic_id, set()).update(alert.uncleared)
             case DiscreetModeChanged():
                 self.discreet = event.on
+            case ClockWentBack():
+                self.clock_changes.append(event)
+                self.clock_shift = elapsed(event.reading, event.at)
             case SessionEnded():
                 if self.ended_at is None:
                     self.ended_at = event.at
@@ -229,12 +242,19 @@ class SessionState:
 
     def unacknowledged(self) -> list[AlertRaised]:
         """Alerts nobody has answered yet, oldest first."""
-        return sorted(self._waiting.values(), key=lambda a: a.at)
+        return sorted(self._waiting.values(), key=lambda a: instant(a.at))
 
     def recently_active(self, now: datetime, window: timedelta = RECENT_WINDOW) -> set[str]:
         """Topic ids marked active, plus those detected within *window* before *now*."""
-        recent = {tid for tid, seen in self.active_topics.items() if now - seen <= window}
+        recent = {tid for tid, seen in self.active_topics.items()
+                  if instant(now) - instant(seen) <= window}
         return recent | self.marked_topics
+
+    def session_time(self, reading: datetime) -> datetime:
+        """The session's time for a clock *reading*: moved on by what the clock went back
+        (:attr:`clock_shift`), and never before the latest time already recorded. For what the
+        screen shows between inputs; an input's own time comes from :meth:`Guard.read_clock`."""
+        return latest(self.last_at, moved_on(reading, self.clock_shift))
 
     def verbally_cleared(self, topic_id: str) -> set[str]:
         """People who gave verbal consent in this session to an alert on *topic_id*."""
@@ -321,6 +341,27 @@ class Guard:
         """A guard for a session already under way, rebuilt from its journal."""
         return cls(agreement, replay(events, session_id))
 
+    # ---------------------------------------------------------------- time
+    def read_clock(self, reading: datetime) -> tuple[datetime, list[Event]]:
+        """The time to date an input by, given the clock's *reading*, and a ClockWentBack to
+        record when the clock has gone back.
+
+        Readings are taken in real time (UTC instants), so a DST change is not a jump. A
+        reading behind the session's latest time by :data:`CLOCK_SLACK` or more is the clock
+        going back: the input is dated at the latest time, and later ones move on from there
+        by as much as the clock does (:attr:`SessionState.clock_shift`). Notes stay in the
+        order they were typed, and no length comes out negative. Allowed after the end (an
+        acknowledgement is dated too).
+        """
+        moved = moved_on(reading, self.state.clock_shift)
+        last = self.state.last_at
+        if last is None or instant(moved) >= instant(last):
+            return moved, []
+        out: list[Event] = []
+        if instant(last) - instant(moved) >= CLOCK_SLACK:
+            self._push(out, ClockWentBack(last, reading))
+        return last, out
+
     # ---------------------------------------------------------------- helpers
     def _push(self, out: list[Event], event: Event) -> None:
         self.state.apply(event)
@@ -334,11 +375,14 @@ class Guard:
         return self.agreement.participant(participant_id) or self.state.guests.get(participant_id)
 
     def person(self, participant_id: str) -> Participant:
-        """The party or guest with this id; an id nobody knows is judged as a guest."""
+        """The party or guest with this id; an id nobody knows is judged as a guest (dated the
+        session's start: a stand-in, never stored)."""
         known = self._known(participant_id)
         if known is not None:
             return known
-        return Participant(name=participant_id, role=Role.GUEST, id=participant_id)
+        since = self.state.started_at.date() if self.state.started_at is not None else date.min
+        return Participant(name=participant_id, role=Role.GUEST, id=participant_id,
+                           added_on=since)
 
     def present_people(self) -> list[Participant]:
         return [self.person(pid) for pid in self.state.present]
@@ -690,7 +734,8 @@ class PersonPresence:
         """Time in the room; None while any interval is still open."""
         if any(i.end is None for i in self.intervals):
             return None
-        return sum((i.end - i.start for i in self.intervals if i.end), timedelta())
+        return sum((elapsed(i.start, i.end) for i in self.intervals if i.end is not None),
+                   timedelta())
 
 
 @dataclass(frozen=True, slots=True)
@@ -722,6 +767,7 @@ class SessionSummary:
     presence: tuple[PersonPresence, ...]
     alerts: tuple[AlertOutcome, ...]
     notes: int
+    clock_changes: tuple[ClockWentBack, ...] = ()  # times the computer's clock went back
 
     @property
     def unhandled(self) -> int:
@@ -743,7 +789,7 @@ def summarise(state: SessionState, agreement: Agreement) -> SessionSummary:
     """Duration, who was in the room when, and every alert with how it was handled."""
     duration = None
     if state.started_at is not None and state.ended_at is not None:
-        duration = state.ended_at - state.started_at
+        duration = elapsed(state.started_at, state.ended_at)
 
     intervals = state.intervals(until=state.ended_at)
     order = [p.id for p in agreement.participants] + list(state.guests)
@@ -761,7 +807,7 @@ def summarise(state: SessionState, agreement: Agreement) -> SessionSummary:
 
     alerts = tuple(
         AlertOutcome(alert, _handled(ack), ack, tuple(state.mentions.get(alert.id, ())))
-        for alert in sorted(state.alerts.values(), key=lambda a: a.at)
+        for alert in sorted(state.alerts.values(), key=lambda a: instant(a.at))
         for ack in [state.acknowledgements.get(alert.id)]
     )
     return SessionSummary(
@@ -773,10 +819,12 @@ def summarise(state: SessionState, agreement: Agreement) -> SessionSummary:
         presence=tuple(presence),
         alerts=alerts,
         notes=state.note_count,
+        clock_changes=tuple(state.clock_changes),
     )
 
 
 __all__ = [
+    "CLOCK_SLACK",
     "RECENT_WINDOW",
     "AlertOutcome",
     "AlreadyAcknowledged",

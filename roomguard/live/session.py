@@ -12,6 +12,9 @@ Rules live in core (who is cleared, how a note is kept, verbal-consent to-dos, m
 automatic discreet mode); this class only sequences them, keeps the session's agreement edits,
 and words what happened (:mod:`roomguard.live.wording`). It never reads the clock itself:
 ``clock`` is passed in, and a transcript line may carry its own time (``roomguard check``).
+Every reading goes through :meth:`~roomguard.core.session.Guard.read_clock`, so a clock set
+back mid-session dates nothing before what is already recorded: the ``ClockWentBack`` it
+records goes into the journal in the same write as the input it dated.
 
 ``roomguard check`` drives this same class over a :class:`MemorySink` (nothing stored), so a
 headless check and a live session of the same input record the same alerts.
@@ -155,6 +158,7 @@ class LiveSession:
         self.wording = SessionWording(agreement, self.guard)
         self.detector = self._detector()
         self.writer = SessionWriter(sink, retry_seconds, self._fill_index)
+        self._clock_events: list[Event] = []  # a ClockWentBack not yet handed to the writer
         # The semantic layer ("possible topic"): its lane is set by whoever opens the session
         # (the screen, a check); without one, lines are judged by exact phrases alone.
         self.meaning = Meaning(self)
@@ -237,7 +241,8 @@ class LiveSession:
         self.writer.resume(record)
         self.meaning.replay(events)
         log = self.replay_log(events)
-        log.append(LogEntry(self.clock(), LogKind.EVENT, "Session resumed"))
+        log.append(LogEntry(self.state.session_time(self.clock()), LogKind.EVENT,
+                            "Session resumed"))
         return self._finish(Outcome(log=log), arrived=True)
 
     def replay_log(self, events: Iterable[Event]) -> list[LogEntry]:
@@ -271,8 +276,23 @@ class LiveSession:
         return tuple((h.start, h.end) for h in self.detector.scan(text))
 
     # ----------------------------------------------------------------- recording
+    def _now(self, reading: datetime | None = None) -> datetime:
+        """The time to date this input by: the clock's reading (or *reading*, a cue's time)
+        as the guard keeps it in order; a ClockWentBack it decided waits for the next write."""
+        now, moved = self.guard.read_clock(self.clock() if reading is None else reading)
+        self._clock_events += moved
+        return now
+
+    def _with_clock(self, events: list[Event]) -> list[Event]:
+        """*events*, after any ClockWentBack still waiting to be written."""
+        if not self._clock_events:
+            return events
+        waiting, self._clock_events = self._clock_events, []
+        return [*waiting, *events]
+
     def _record(self, out: Outcome, events: list[Event]) -> bool:
         """Hand *events* to the writer and word them into *out*; whether someone arrived."""
+        events = self._with_clock(events)
         self.writer.add(events)
         out.events += events
         arrived = False
@@ -308,7 +328,7 @@ class LiveSession:
         """Automatic discreet mode after an arrival (before anything is announced, so toasts
         are already worded discreetly), then the writer's news."""
         if arrived and self.auto_discreet and self.running:
-            events, people = self.guard.go_discreet_if_uncleared(self.clock())
+            events, people = self.guard.go_discreet_if_uncleared(self._now())
             if events:
                 self._record(out, events)
                 names = ", ".join(p.name for p in people)
@@ -334,7 +354,7 @@ class LiveSession:
     # ----------------------------------------------------------------- presence
     def toggle(self, participant_id: str) -> Outcome:
         """In if out, out if in. Someone arriving may raise alerts."""
-        return self._apply(lambda: self.guard.toggle_presence(participant_id, self.clock()))
+        return self._apply(lambda: self.guard.toggle_presence(participant_id, self._now()))
 
     def toggle_nth(self, number: int) -> Outcome:
         """Key *number* (1-9): the nth person of :meth:`roster`."""
@@ -347,23 +367,22 @@ class LiveSession:
 
     def add_guest(self, name: str) -> Outcome:
         """Someone not on the agreement came in: not cleared for any private topic."""
-        return self._apply(lambda: self.guard.add_guest(name, self.clock()))
+        return self._apply(lambda: self.guard.add_guest(name, self._now()))
 
     # ----------------------------------------------------------------- lines
     def note(self, text: str) -> Outcome:
         """A line the coach typed: kept as a note and judged."""
-        return self._line(Line.typed(text), self.clock())
+        return self._line(Line.typed(text), None)
 
     def hear(self, utterance: Utterance, at: datetime | None = None) -> Outcome:
         """A transcript line: its speaker is in the room (an unknown one joins as a guest),
         then it is judged like a typed line, but not kept as a note. *at* is when it was said
         (a check passes the cue's time); by default, now. A line saying someone came or went
         ("[Sam left]") moves them in or out instead (core.observe.observe_presence)."""
-        now = at if at is not None else self.clock()
         if utterance.presence is not None:
             name, joined = utterance.speaker, utterance.presence
-            return self._apply(lambda: observe_presence(self.guard, name, joined, now))
-        return self._line(Line.heard(utterance), now)
+            return self._apply(lambda: observe_presence(self.guard, name, joined, self._now(at)))
+        return self._line(Line.heard(utterance), at)
 
     def hear_all(self, utterances: Iterable[Utterance]) -> Outcome:
         """A batch of transcript lines (a follower's read), as one outcome."""
@@ -372,11 +391,12 @@ class LiveSession:
             out.merge(self.hear(utterance))
         return out
 
-    def _line(self, line: Line, now: datetime) -> Outcome:
+    def _line(self, line: Line, reading: datetime | None) -> Outcome:
         if (refused := self.refusal()) is not None:
             return refused
         if not line.text.strip():
             return Outcome()
+        now = self._now(reading)
         try:
             seen = observe(self.guard, self.detector, line, now)
         except SessionError as exc:
@@ -413,10 +433,10 @@ class LiveSession:
     def mark_topic(self, topic_id: str) -> Outcome:
         """Mark a private topic as under discussion, or close it if it is marked."""
         active = topic_id not in self.state.marked_topics
-        return self._apply(lambda: self.guard.mark_topic(topic_id, active, self.clock()))
+        return self._apply(lambda: self.guard.mark_topic(topic_id, active, self._now()))
 
     def set_discreet(self, on: bool) -> Outcome:
-        return self._apply(lambda: self.guard.set_discreet(on, self.clock()))
+        return self._apply(lambda: self.guard.set_discreet(on, self._now()))
 
     def toggle_discreet(self) -> Outcome:
         return self.set_discreet(not self.state.discreet)
@@ -466,7 +486,7 @@ class LiveSession:
             return Outcome.refused("The session has not started yet.")
         if mute and len(alert_ids) != 1:
             return Outcome.refused("A phrase can be muted only for one alert at a time.")
-        now = self.clock()
+        now = self._now()
         for alert_id in alert_ids:
             try:
                 self.guard.check_acknowledgeable(alert_id, action, mute)
@@ -513,7 +533,7 @@ class LiveSession:
         """End now: SessionEnded in the journal, then the index entry closed."""
         if (refused := self.refusal()) is not None:
             return refused
-        events = self.guard.end(self.clock())
+        events = self._with_clock(self.guard.end(self._now()))
         self.writer.end(events)
         out = Outcome(events=list(events))
         out.log += [e for ev in events if (e := self.wording.entry_for(ev)) is not None]
@@ -527,6 +547,8 @@ class LiveSession:
     def save_all(self) -> Outcome:
         """Write everything now, the index entry and any agreement change included (leaving,
         quitting). ``writer.dirty`` says afterwards whether anything is still unsaved."""
+        if self._clock_events:
+            self.writer.add(self._with_clock([]))
         self.writer.flush(index=True)
         return self._finish(Outcome())
 
@@ -539,7 +561,7 @@ class LiveSession:
         """Everyone active on the agreement or in the room, then the guests; keys 1-9 count
         in this order."""
         state = self.state
-        today = self.clock().date()
+        today = self.state.session_time(self.clock()).date()
         people = [p for p in self.agreement.participants
                   if p.is_active(today) or p.id in state.present]
         people += list(state.guests.values())
@@ -564,7 +586,7 @@ class LiveSession:
 
     def topics(self) -> list[TopicEntry]:
         state = self.state
-        recent = state.recently_active(self.clock())
+        recent = state.recently_active(state.session_time(self.clock()))
         return [
             TopicEntry(
                 topic_id=topic_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from roomguard.core.events import (
     AlertAcknowledged,
     AlertRaised,
+    ClockWentBack,
     DiscreetModeChanged,
     Event,
     GuestJoined,
@@ -23,6 +24,7 @@ from roomguard.core.events import (
 )
 from roomguard.core.models import Agreement
 from roomguard.core.policy import is_private_topic
+from roomguard.core.reports import describe_clock_change
 from roomguard.core.session import Guard
 from roomguard.live.view import AlertView, LogEntry, LogKind
 
@@ -119,6 +121,9 @@ class SessionWording:
             case DiscreetModeChanged():
                 return LogEntry(event.at, LogKind.EVENT,
                                 f"Discreet mode {'on' if event.on else 'off'}")
+            case ClockWentBack():
+                text = describe_clock_change(event)
+                return LogEntry(event.at, LogKind.EVENT, text[0].upper() + text[1:])
             case SessionEnded():
                 return LogEntry(event.at, LogKind.EVENT, "Session ended")
         return None  # NoteAdded, TopicDetected: logged with the line itself

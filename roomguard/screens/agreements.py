@@ -103,7 +103,7 @@ class AgreementsScreen(UsesHost, Screen[None]):
         super().__init__()
         self.client_id = client_id
         self.client: Client | None = None
-        self.agreement = Agreement(client_id=client_id)
+        self.agreement = self._blank()
         self.changed = False
 
     # ----------------------------------------------------------------- layout
@@ -146,9 +146,14 @@ class AgreementsScreen(UsesHost, Screen[None]):
             self.notify("That client no longer exists.", severity="error")
             self.app.pop_screen()
             return
-        self.agreement = agreement or Agreement(client_id=self.client_id)
+        self.agreement = agreement or self._blank()
         self.sub_title = printable(f"Agreement: {self.client.name}", 80)
         self.refresh_view()
+
+    def _blank(self) -> Agreement:
+        """An empty agreement for this client, its terms set now (until one is saved)."""
+        now = self.host.clock().replace(microsecond=0)
+        return Agreement(client_id=self.client_id, terms=Terms(created_at=now))
 
     # ----------------------------------------------------------------- showing
     def refresh_view(self) -> None:

@@ -32,12 +32,14 @@ from textual.widgets import Checkbox, Footer, Header, Input, Static
 
 from roomguard.core.dates import DateInputError, describe_date, parse_date_input
 from roomguard.core.events import Event, NoteAdded, TopicDetected
-from roomguard.core.models import Agreement, Client, Role, SessionRecord
+from roomguard.core.instants import elapsed
+from roomguard.core.models import Agreement, Client, Role, SessionRecord, Terms
 from roomguard.core.reports import (
     OtherClients,
     ShareItem,
     assistant_safe_report,
     coach_summary_markdown,
+    describe_clock_change,
     describe_length,
     describe_span,
 )
@@ -211,7 +213,8 @@ class HistoryScreen(UsesHost, Screen[None]):
 
     def _cells(self, record: SessionRecord) -> tuple[Text, ...]:
         client = self._clients.get(record.client_id)
-        length = describe_length(record.ended_at - record.started_at) if record.ended_at else "open"
+        length = (describe_length(elapsed(record.started_at, record.ended_at))
+                  if record.ended_at else "open")
         alerts = Text(str(record.alerts), style="" if record.alerts else "dim")
         if record.unhandled:
             alerts.append(f" ({record.unhandled} unhandled)", style="bold red")
@@ -258,10 +261,14 @@ class HistoryScreen(UsesHost, Screen[None]):
         store = self.host.store
         try:
             events = store.events(record.id)
+            # Stand-ins for a deleted client, dated by the session: never stored.
+            since = record.started_at.date()
             client = store.client(record.client_id) or Client(
-                "(deleted client)", id=record.client_id
+                "(deleted client)", id=record.client_id, created_on=since
             )
-            agreement = store.agreement(record.client_id) or Agreement(client_id=record.client_id)
+            agreement = store.agreement(record.client_id) or Agreement(
+                client_id=record.client_id, terms=Terms(created_at=record.started_at)
+            )
         except StoreError as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), title=exc.title, severity="error", markup=False
@@ -295,6 +302,8 @@ class HistoryScreen(UsesHost, Screen[None]):
         end = summary.ended_at or record.ended_at
         heading = literal(detail.client.name, style="bold", limit=80)
         heading.append(f"  {describe_span(start, end)}, terms v{record.terms_version}")
+        for change in summary.clock_changes:  # why times differ from the wall clock
+            heading.append(f"\nClock: {describe_clock_change(change)}.", style="yellow")
         title.update(heading)
         timeline.show(
             [

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from roomguard.core.instants import elapsed
 from roomguard.core.models import Client, ClientStatus
 from roomguard.core.retention import (
     RETENTION_SETTING,
@@ -159,7 +160,7 @@ class HomeScreen(UsesHost, Screen[None]):
                 break
             client = self._clients.get(record.client_id)
             length = (
-                f"{int((record.ended_at - record.started_at).total_seconds() // 60)} min"
+                f"{int(elapsed(record.started_at, record.ended_at).total_seconds() // 60)} min"
                 if record.ended_at
                 else "open"
             )

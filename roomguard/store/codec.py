@@ -1,6 +1,10 @@
 """Turns domain objects into JSON-ready documents and back.
 
 Dates and datetimes are stored as ISO strings, enums by value; events carry a ``kind`` tag.
+A datetime keeps its UTC offset when it has one (``2026-03-29T02:20:00+01:00``: what the app
+records). A naive one (written before times carried their offset) loads as it was, naive, and
+is read as this machine's local wall-clock time wherever it is ordered or subtracted
+(:mod:`roomguard.core.instants`), so old journals and indexes load and add up as before.
 Decoding is strict: every value of the wrong type is reported with its path (``expected text,
 got int @ $.participants[2].name``), and all problems of a document are collected at once, so
 the import and the corruption checks can give precise messages.

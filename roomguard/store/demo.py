@@ -41,6 +41,11 @@ from roomguard.store.store import Store
 COACH_NAME = "Alex Morgan"
 
 
+def local_time(day: date, hour: int) -> datetime:
+    """*hour* o'clock on *day*, as an aware time in this machine's zone, as the app records."""
+    return datetime.combine(day, time(hour)).astimezone()
+
+
 QUARTERLY_FIRST_MONDAY = Cadence(CadenceKind.RRULE,
                                  rrule="FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO;BYSETPOS=1")
 
@@ -63,6 +68,9 @@ def demo_practice(today: date) -> list[tuple[Client, Agreement]]:
     def d(days: int) -> date:  # reads as "d(-30)": thirty days ago
         return today + timedelta(days=days)
 
+    def at(days: int, hour: int) -> datetime:  # d(days) at hour o'clock, local time
+        return local_time(d(days), hour)
+
     out: list[tuple[Client, Agreement]] = []
 
     # 1. Executive with her assistant: assistant cleared for one topic only; in force.
@@ -72,7 +80,7 @@ def demo_practice(today: date) -> list[tuple[Client, Agreement]]:
     tom = Participant("Tom Becker", Role.ASSISTANT, aliases=["Tom", "TB"],
                       contact="tom.becker@example.com", added_on=d(-60))
     workload = PrivateTopic("Workload and delegation", ["delegation", "workload", "calendar overload"])
-    terms = Terms(version=1, topics=[
+    terms = Terms(version=1, created_at=at(-60, 9), topics=[
         PrivateTopic("Health", ["diagnosis", "therapy", "medication", "burnout", "panic attack"]),
         PrivateTopic("Compensation", ["salary", "bonus", "pay rise", "equity", "stock options"]),
         PrivateTopic("Restructuring", ["layoff", "redundancy", "reorg", "restructuring"]),
@@ -97,7 +105,7 @@ def demo_practice(today: date) -> list[tuple[Client, Agreement]]:
     grace = Participant("Grace Kim", Role.SUPPORTER, aliases=["Grace", "Mum", "Mom"],
                         contact="+44 7700 900123", added_on=d(-120))
     school = PrivateTopic("School worries", ["exam", "grades", "homework", "teacher"])
-    n_terms = Terms(version=1, topics=[
+    n_terms = Terms(version=1, created_at=at(-120, 9), topics=[
         PrivateTopic("Family conflict", ["divorce", "custody", "argument at home", "shouting"]),
         PrivateTopic("Friendships and dating", ["girlfriend", "boyfriend", "crush", "dating"]),
         PrivateTopic("Self-harm and safety", ["self-harm", "hurt myself", "unsafe"]),
@@ -122,11 +130,11 @@ def demo_practice(today: date) -> list[tuple[Client, Agreement]]:
     elena = Participant("Elena Ruiz", Role.SPONSOR, aliases=["Elena"],
                         contact="elena.ruiz@example.org", added_on=d(-300))
     goals = PrivateTopic("Development goals", ["promotion", "leadership goals", "360 feedback"])
-    v1 = Terms(version=1, created_at=datetime.combine(d(-300), time(9)), topics=[
+    v1 = Terms(version=1, created_at=at(-300, 9), topics=[
         PrivateTopic("Career moves", ["new job", "resign", "interview", "headhunter"]),
         goals,
     ], scopes=[ScopeExtension(elena.id, [goals.id], "Sponsor joins goal-setting", starts_on=d(-300))])
-    v2 = Terms(version=2, created_at=datetime.combine(d(-20), time(9)), topics=[
+    v2 = Terms(version=2, created_at=at(-20, 9), topics=[
         *v1.topics,
         PrivateTopic("Manager relationship", ["my manager", "conflict with boss", "performance review"]),
     ], scopes=list(v1.scopes))
@@ -150,7 +158,7 @@ def demo_practice(today: date) -> list[tuple[Client, Agreement]]:
     s_coach = Participant(COACH_NAME, Role.COACH, aliases=["Alex"], added_on=d(-80))
     sofia_agreement = Agreement(
         client_id=sofia.id, participants=[s_client, s_coach],
-        terms=Terms(topics=[PrivateTopic("Grief", ["bereavement", "funeral", "grief"])]),
+        terms=Terms(created_at=at(-80, 9), topics=[PrivateTopic("Grief", ["bereavement", "funeral", "grief"])]),
         cadence=Cadence(CadenceKind.MONTHS, 2), next_review=d(5),
         consents=[_consent(s_client, 1, d(-80), ConsentMethod.E_SIGNATURE),
                   _consent(s_coach, 1, d(-80), ConsentMethod.E_SIGNATURE)],
@@ -162,7 +170,7 @@ def demo_practice(today: date) -> list[tuple[Client, Agreement]]:
     dn_client = Participant("Daniel Osei", Role.CLIENT, aliases=["Daniel"], added_on=d(-700))
     dn_coach = Participant(COACH_NAME, Role.COACH, added_on=d(-700))
     out.append((daniel, Agreement(client_id=daniel.id, participants=[dn_client, dn_coach],
-                                  next_review=None)))
+                                  terms=Terms(created_at=at(-700, 9)), next_review=None)))
     return out
 
 
@@ -195,9 +203,9 @@ def _past_session(store: Store, client: Client, agreement: Agreement, start: dat
     store.end_session(record, start + timedelta(minutes=50))
 
 
-def load_demo(store: Store, today: date | None = None) -> int:
-    """Write the demo practice into *store*. Returns the number of clients added."""
-    today = today or date.today()
+def load_demo(store: Store, today: date) -> int:
+    """Write the demo practice into *store*, dated around *today* (the app's clock: the store
+    never reads one). Returns the number of clients added."""
     practice = demo_practice(today)
     store.set_setting("coach_name", COACH_NAME)
     for client, agreement in practice:
@@ -205,5 +213,5 @@ def load_demo(store: Store, today: date | None = None) -> int:
         store.save_agreement(agreement)
     for weeks_ago, (client, agreement) in zip((1, 2, 3, 5), practice[:4], strict=True):
         day = today - timedelta(weeks=weeks_ago)
-        _past_session(store, client, agreement, datetime.combine(day, time(10, 0)))
+        _past_session(store, client, agreement, local_time(day, 10))
     return len(practice)

@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from roomguard.core.events import Event
+from roomguard.core.instants import instant
 from roomguard.core.models import Agreement, Client, SessionRecord, is_valid_id
 from roomguard.core.validation import validate_agreement
 from roomguard.store import integrity, staging
@@ -122,7 +123,7 @@ def export_data(store: Store, client_id: str | None = None) -> dict[str, Any]:
     bundles = []
     for client in sorted(clients, key=lambda c: c.id):
         agreement = store.agreement(client.id)
-        records = sorted(store.sessions(client_id=client.id), key=lambda r: (r.started_at, r.id))
+        records = sorted(store.sessions(client_id=client.id), key=lambda r: (instant(r.started_at), r.id))
         bundles.append(
             {
                 "client": dump(client),

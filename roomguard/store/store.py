@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
+from roomguard.core.instants import instant
 from roomguard.core.models import Agreement, Client, SessionRecord, is_valid_id
 from roomguard.core.text import fold
 from roomguard.store import staging
@@ -693,7 +694,7 @@ class Store:
                 continue
             path = self._month_path(month)
             rows = [self._load(SessionRecord, d, path) for d in self._table(path, "sessions").all()]
-            rows.sort(key=lambda r: r.started_at, reverse=True)
+            rows.sort(key=lambda r: instant(r.started_at), reverse=True)  # naive and aware mix
             for row in rows:
                 if client_id and row.client_id != client_id:
                     continue

@@ -6,6 +6,10 @@ The widget is given everything it shows (:meth:`PresenceTimeline.show`): rows of
 Robust to what a journal can hold: a session of zero length (every present row is a full bar),
 an open session or interval (``end`` None: it runs to the session's end, or for an open session
 to *now* or the last moment anything is known, whichever is later), intervals that run past either edge (clipped) or backwards (ignored).
+
+Positions and lengths are real time (:mod:`roomguard.core.instants`): a session across a DST
+change is drawn and totalled by the minutes that passed, not by its clock faces; the axis shows
+the faces as recorded.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from roomguard.core.instants import elapsed, ending, instant, moved_on
 from roomguard.widgets.literal import literal
 
 Interval = tuple[datetime, datetime | None]
@@ -62,22 +67,28 @@ class TimelineChart:
                 known.append(begin)
                 if finish is not None:
                     known.append(finish)
-        self._end = self.end if self.end is not None else max(known)
-        if self._end < self.start:
+        self._end = (ending(self.start, self.end) if self.end is not None
+                     else max(known, key=instant))
+        if instant(self._end) < instant(self.start):
             self._end = self.start
 
     @property
     def duration(self) -> timedelta:
-        return self._end - self.start
+        return elapsed(self.start, self._end)
+
+    def _offset(self, at: datetime) -> float:
+        """Seconds of real time from the start to *at*."""
+        return (instant(at) - instant(self.start)).total_seconds()
 
     def _clipped(self, row: TimelineRow) -> list[tuple[datetime, datetime]]:
         out = []
         for begin, finish in row.intervals:
-            finish = self._end if finish is None else finish
-            if finish < begin:
+            finish = self._end if finish is None else ending(begin, finish)
+            if instant(finish) < instant(begin):
                 continue
-            begin, finish = max(begin, self.start), min(finish, self._end)
-            if finish < begin:
+            begin = max(begin, self.start, key=instant)
+            finish = min(finish, self._end, key=instant)
+            if instant(finish) < instant(begin):
                 continue
             out.append((begin, finish))
         return out
@@ -92,11 +103,11 @@ class TimelineChart:
             return (PRESENT if spans else ABSENT) * width
         cells = [False] * width
         for begin, finish in spans:
-            first = int((begin - self.start).total_seconds() / total * width)
-            last = int((finish - self.start).total_seconds() / total * width)
+            first = int(self._offset(begin) / total * width)
+            last = int(self._offset(finish) / total * width)
             # A cell holds [i, i+1) of the scale; an interval ending exactly on a cell's left
             # edge does not fill it, but every non-empty interval fills at least one cell.
-            if last > first and (finish - self.start).total_seconds() / total * width == last:
+            if last > first and self._offset(finish) / total * width == last:
                 last -= 1
             first = min(max(0, first), width - 1)
             for i in range(first, min(width - 1, last) + 1):
@@ -104,7 +115,7 @@ class TimelineChart:
         return "".join(PRESENT if c else ABSENT for c in cells)
 
     def total(self, row: TimelineRow) -> timedelta:
-        return sum((finish - begin for begin, finish in self._clipped(row)), timedelta())
+        return sum((elapsed(begin, finish) for begin, finish in self._clipped(row)), timedelta())
 
     def lines(self, width: int) -> list[Text]:
         longest = max((literal(r.name, limit=200).cell_len for r in self.rows), default=4)
@@ -134,7 +145,7 @@ class TimelineChart:
         cells = [" "] * bar_width
         for i, ch in enumerate(left[:bar_width]):
             cells[i] = ch
-        middle = self.start + self.duration / 2
+        middle = moved_on(self.start, self.duration / 2)
         mid = f"{middle:%H:%M}"
         centre = bar_width // 2 - len(mid) // 2
         if bar_width >= len(left) + len(mid) + len(right) + 4 and self.duration > timedelta(0):

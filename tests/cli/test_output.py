@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from roomguard.cli.main import main
 from roomguard.cli.output import json_text, write_output
-from roomguard.core.models import Agreement, Client
 from roomguard.store import Store
+from tests.builders import build_agreement, build_client
 from tests.screens.helpers import seeded_store
 
 SCRIPT = Path(sys.executable).with_name("roomguard")
@@ -196,9 +196,9 @@ def test_checkins_json_escapes_controls_in_names(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     store_path = tmp_path / "store"
     with Store.open(store_path) as store:
-        client = Client("Ann \u202eeman\u202c \x85")
+        client = build_client("Ann \u202eeman\u202c \x85")
         store.save_client(client)
-        store.save_agreement(Agreement(client_id=client.id))
+        store.save_agreement(build_agreement(client_id=client.id))
     assert main(["--db", str(store_path), "checkins", "--format", "json"]) == 0
     out = capsys.readouterr().out
     assert not any(ch in out for ch in UNSAFE)

@@ -12,9 +12,9 @@ import pytest
 
 from roomguard.cli.main import main
 from roomguard.core.events import AlertRaised, NoteAdded
-from roomguard.core.models import Agreement, Client
 from roomguard.store import Store, backups
 from roomguard.store.migrations import SCHEMA_VERSION, meta_bytes
+from tests.builders import build_agreement, build_client
 
 T0 = datetime(2026, 3, 2, 10, 0)
 
@@ -22,8 +22,8 @@ T0 = datetime(2026, 3, 2, 10, 0)
 @pytest.fixture
 def practice(store_path: Path) -> Path:
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
-        store.save_agreement(Agreement(client_id="ann", id="ag", muted_phrases=["salary"]))
+        store.save_client(build_client(name="Ann", id="ann"))
+        store.save_agreement(build_agreement(client_id="ann", id="ag", muted_phrases=["salary"]))
         record = store.start_session("ann", T0, 1, [])
         store.append_event(record.id, NoteAdded(at=T0, text="hello"))
         store.end_session(record, T0 + timedelta(minutes=50))

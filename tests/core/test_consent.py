@@ -23,9 +23,8 @@ from roomguard.core.models import (
     Participant,
     PrivateTopic,
     Role,
-    ScopeExtension,
 )
-from tests.builders import build_agreement
+from tests.builders import build_agreement, build_party, build_scope
 
 TODAY = date(2026, 3, 15)
 NOW = datetime(2026, 3, 15, 10, 0)
@@ -175,9 +174,9 @@ def test_terms_versions(records: list[ConsentRecord], expected: ConsentState) ->
 
 
 def family_agreement() -> tuple[Agreement, Participant, Participant, Participant]:
-    client = Participant("Sam", Role.CLIENT, id="client")
-    coach = Participant("Alex", Role.COACH, id="coach")
-    mum = Participant("Mum", Role.SUPPORTER, id="mum")
+    client = build_party("Sam", Role.CLIENT, id="client")
+    coach = build_party("Alex", Role.COACH, id="coach")
+    mum = build_party("Mum", Role.SUPPORTER, id="mum")
     health = PrivateTopic("Health", ["doctor"], id="health")
     agreement = build_agreement(
         client, coach, mum,
@@ -239,7 +238,7 @@ def test_amend_makes_a_new_version_and_outdates_consent() -> None:
     agreement, client, coach, mum = family_agreement()
     original = agreement.terms
     new_terms = copy.deepcopy(agreement.terms)
-    new_terms.scopes.append(ScopeExtension("mum", ["health"], "attends appointments"))
+    new_terms.scopes.append(build_scope("mum", ["health"], "attends appointments"))
 
     assert amend_terms(agreement, new_terms, NOW) is True
 

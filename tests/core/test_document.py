@@ -15,9 +15,8 @@ from roomguard.core.models import (
     PrivateTopic,
     Role,
     ScopeExtension,
-    Terms,
 )
-from tests.builders import build_agreement
+from tests.builders import build_agreement, build_terms
 
 TODAY = date(2026, 11, 25)
 
@@ -97,7 +96,7 @@ def test_new_version_says_it_replaces_the_old_one() -> None:
 
 def test_empty_sections_say_so() -> None:
     a = agreement()
-    a.terms = Terms(topics=[], shareable=[], scopes=[])
+    a.terms = build_terms(topics=[], shareable=[], scopes=[])
     a.next_review = None
     text = render_consent_document(a, "Priya Raman", TODAY)
     assert "No topics are listed" in text

@@ -25,16 +25,16 @@ from roomguard.core.policy import (
     clearance,
     evaluate,
 )
-from tests.builders import build_agreement
+from tests.builders import build_agreement, build_party
 
 TODAY = date(2026, 6, 1)
 
-CHILD = Participant("Robin", Role.CLIENT, id="robin")
-COACH = Participant("Alex", Role.COACH, id="alex")
-MUM = Participant("Mum", Role.SUPPORTER, id="mum", aliases=["Jo"])
-ASSISTANT = Participant("Kim", Role.ASSISTANT, id="kim")
-SPONSOR = Participant("HR", Role.SPONSOR, id="hr")
-GUEST = Participant("Visitor", Role.GUEST, id="visitor")
+CHILD = build_party("Robin", Role.CLIENT, id="robin")
+COACH = build_party("Alex", Role.COACH, id="alex")
+MUM = build_party("Mum", Role.SUPPORTER, id="mum", aliases=["Jo"])
+ASSISTANT = build_party("Kim", Role.ASSISTANT, id="kim")
+SPONSOR = build_party("HR", Role.SPONSOR, id="hr")
+GUEST = build_party("Visitor", Role.GUEST, id="visitor")
 
 HEALTH = PrivateTopic("Health", ["doctor"], id="health")
 SCHOOL = PrivateTopic("School", ["teacher"], id="school")
@@ -154,7 +154,7 @@ def test_guest_never_cleared() -> None:
 
 
 def test_unknown_person_is_a_guest_even_with_a_listed_role() -> None:
-    stranger = Participant("Pat", Role.SUPPORTER, id="pat")
+    stranger = build_party("Pat", Role.SUPPORTER, id="pat")
     result = clearance(make_agreement(), stranger, "health", TODAY)
     assert result is not None and result.reason == GUEST_REASON
 

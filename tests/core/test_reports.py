@@ -46,7 +46,6 @@ from roomguard.core.models import (
     Role,
     ScopeExtension,
     SessionRecord,
-    Terms,
     Todo,
 )
 from roomguard.core.reports import (
@@ -59,7 +58,7 @@ from roomguard.core.reports import (
     describe_span,
 )
 from roomguard.store import Store
-from tests.builders import build_agreement
+from tests.builders import build_agreement, build_client, build_party, build_terms
 from tests.strategies import hostile_text, ids, names
 
 START = datetime(2026, 11, 18, 10, 0)
@@ -82,11 +81,11 @@ class Practice:
 
 
 def practice() -> Practice:
-    client = Client("Priya Raman", id="c1")
-    client_p = Participant("Priya Raman", Role.CLIENT, id="p-client")
-    coach = Participant("Alex Morgan", Role.COACH, id="p-coach")
-    tom = Participant("Tom Becker", Role.ASSISTANT, id="p-tom", contact="tom@example.com")
-    grace = Participant("Grace Kim", Role.SUPPORTER, id="p-grace")
+    client = build_client("Priya Raman", id="c1")
+    client_p = build_party("Priya Raman", Role.CLIENT, id="p-client")
+    coach = build_party("Alex Morgan", Role.COACH, id="p-coach")
+    tom = build_party("Tom Becker", Role.ASSISTANT, id="p-tom", contact="tom@example.com")
+    grace = build_party("Grace Kim", Role.SUPPORTER, id="p-grace")
     health = PrivateTopic("Health", ["diagnosis", "divorce"], patterns=[r"\bmeds?\b"], id="t-health")
     workload = PrivateTopic("Workload", ["delegation"], id="t-work")
     agreement = build_agreement(
@@ -113,7 +112,7 @@ def session_events(p: Practice, *, ended: bool = True) -> list[Event]:
         alert,
         AlertAcknowledged(at(25.5), "a1", AckAction.STEPPED_OUT, note="Tom left politely"),
         PresenceChanged(at(26), p.tom.id, False),
-        GuestJoined(at(29), Participant("Mystery Visitor", Role.GUEST, id="g1")),
+        GuestJoined(at(29), build_party("Mystery Visitor", Role.GUEST, id="g1")),
         unhandled,
         NoteAdded(at(35), "Private reflection on the diagnosis", private=True),
         NoteAdded(at(40), "Book room 4 for next session", shareable=True),
@@ -193,7 +192,7 @@ class TestCoachSummary:
     def test_topic_named_from_the_session_terms(self) -> None:
         p = practice()
         old = PrivateTopic("Old topic", ["gone"], id="t-old")
-        p.agreement.history = [Terms(version=1, topics=[old])]
+        p.agreement.history = [build_terms(version=1, topics=[old])]
         p.agreement.terms.version = 2
         events: list[Event] = [
             SessionStarted(START, p.client.id, 1, []),
@@ -243,7 +242,7 @@ class TestAssistantSafe:
     )
     def test_shareable_notes_that_mention_a_topic_are_dropped(self, note: str) -> None:
         p = practice()
-        p.agreement.history = [Terms(version=0, topics=[PrivateTopic("Old topic", ["ancient"])])]
+        p.agreement.history = [build_terms(version=0, topics=[PrivateTopic("Old topic", ["ancient"])])]
         events: list[Event] = [
             SessionStarted(START, p.client.id, 1, [p.client_p.id]),
             NoteAdded(at(1), note, shareable=True),
@@ -256,10 +255,10 @@ class TestAssistantSafe:
 
     def test_another_clients_topics_and_name_are_withheld(self) -> None:
         p = practice()
-        other = Client("Marcus Webb", id="c-marcus")
+        other = build_client("Marcus Webb", id="c-marcus")
         theirs = build_agreement(client_id=other.id,
                                  topics=[PrivateTopic("Board conflict", ["takeover bid"])])
-        al = Client("Al", id="c-al")
+        al = build_client("Al", id="c-al")
         others = OtherClients.of(p.client.id, [p.client, other, al], [p.agreement, theirs])
         notes = ["Prepare the takeover bid memo", "Send Marcus Webb's invoice too",
                  "board conflict agenda", "Ask Al to book the room",
@@ -404,10 +403,10 @@ def canary_practices(draw: st.DrawFn) -> CanaryPractice:
         # Hostile text, plus a word of its own: another client's name is withheld wherever it
         # stands as a whole word, and a name that is only "0" would rightly withhold the
         # expected note "safe item 0".
-        client = Client(f"{draw(names())} Zq{'xyzw'[len(clients)]}", id=uid(),
+        client = build_client(f"{draw(names())} Zq{'xyzw'[len(clients)]}", id=uid(),
                         notes=wrapped("clientnote"))
         parties = [
-            Participant(draw(names()), role, id=uid(), aliases=[wrapped("alias")],
+            build_party(draw(names()), role, id=uid(), aliases=[wrapped("alias")],
                         contact=wrapped("contact"))
             for role in (Role.CLIENT, Role.COACH, *draw(st.lists(
                 st.sampled_from([Role.ASSISTANT, Role.SUPPORTER, Role.SPONSOR, Role.OBSERVER]),
@@ -425,14 +424,14 @@ def canary_practices(draw: st.DrawFn) -> CanaryPractice:
         current = [topic() for _ in range(draw(st.integers(1, 3)))]
         earlier = [topic() for _ in range(draw(st.integers(0, 2)))]
         version = 2 if earlier else 1
-        history = [Terms(version=1, topics=earlier)] if earlier else []
+        history = [build_terms(version=1, topics=earlier)] if earlier else []
         agreement = build_agreement(
             *parties,
             client_id=client.id,
             version=version,
             topics=current,
             shareable=draw(st.lists(hostile_text(20), max_size=3)),
-            scopes=[ScopeExtension(parties[-1].id, [current[0].id], wrapped("scope"))],
+            scopes=[ScopeExtension(parties[-1].id, [current[0].id], wrapped("scope"), base.date())],
             history=history,
             consents=[ConsentRecord(parties[0].id, version, base.date(), ConsentMethod.EMAIL,
                                     wrapped("docref"), revocation_note=wrapped("revocation"))],
@@ -468,7 +467,7 @@ def canary_practices(draw: st.DrawFn) -> CanaryPractice:
                         events.append(PresenceChanged(tick(), draw(st.sampled_from(parties)).id,
                                                       draw(st.booleans())))
                     case "guest":
-                        guest = Participant(wrapped("guest"), Role.GUEST, id=uid(),
+                        guest = build_party(wrapped("guest"), Role.GUEST, id=uid(),
                                             aliases=[wrapped("guestalias")], contact=wrapped("gc"))
                         events.append(GuestJoined(tick(), guest))
                     case "topic":

@@ -20,12 +20,13 @@ from roomguard.core.retention import (
     parse_retention_years,
     retention_years,
 )
+from tests.builders import build_client
 
 TODAY = date(2026, 11, 25)
 
 
 def closed(name: str, on: date | None) -> Client:
-    return Client(name, status=ClientStatus.CLOSED, closed_on=on)
+    return build_client(name, status=ClientStatus.CLOSED, closed_on=on)
 
 
 class TestDisposalDueOn:
@@ -37,8 +38,8 @@ class TestDisposalDueOn:
 
     @pytest.mark.parametrize(
         "client",
-        [Client("Active"), closed("No closing date", None),
-         Client("Active with stale date", closed_on=date(2000, 1, 1))],
+        [build_client("Active"), closed("No closing date", None),
+         build_client("Active with stale date", closed_on=date(2000, 1, 1))],
     )
     def test_only_closed_clients_with_a_closing_date(self, client: Client) -> None:
         assert disposal_due_on(client, 7) is None

@@ -31,11 +31,9 @@ from roomguard.core.models import (
     Agreement,
     ConsentMethod,
     ConsentRecord,
-    Participant,
     PrivateTopic,
     Role,
     ScopeExtension,
-    Terms,
 )
 from roomguard.core.session import (
     AlreadyAcknowledged,
@@ -50,6 +48,7 @@ from roomguard.core.session import (
     replay,
     summarise,
 )
+from tests.builders import build_party, build_terms
 
 T0 = datetime(2026, 6, 1, 9, 0)
 TODAY = T0.date()
@@ -76,12 +75,12 @@ SCHOOL = Hit("school", "School", "teacher", 0, 7)
 def make_agreement() -> Agreement:
     """Robin (client), Alex (coach), Mum (supporter, no scope), Kim (assistant, Health only)."""
     people = [
-        Participant("Robin", Role.CLIENT, id="robin"),
-        Participant("Alex", Role.COACH, id="alex"),
-        Participant("Mum", Role.SUPPORTER, id="mum", aliases=["Jo Smith"]),
-        Participant("Kim", Role.ASSISTANT, id="kim"),
+        build_party("Robin", Role.CLIENT, id="robin"),
+        build_party("Alex", Role.COACH, id="alex"),
+        build_party("Mum", Role.SUPPORTER, id="mum", aliases=["Jo Smith"]),
+        build_party("Kim", Role.ASSISTANT, id="kim"),
     ]
-    terms = Terms(
+    terms = build_terms(
         version=1,
         topics=[
             PrivateTopic("Health", ["doctor", "hospital"], id="health"),
@@ -111,7 +110,7 @@ def kinds(events: list[Event]) -> list[str]:
 
 
 def test_reducer_folds_each_kind_of_event() -> None:
-    guest = Participant("Visitor", Role.GUEST, id="g1")
+    guest = build_party("Visitor", Role.GUEST, id="g1")
     alert = AlertRaised(at(3), "health", "Health", ["g1"], "Health came up", id="a1")
     events: list[Event] = [
         SessionStarted(T0, "c1", 2, ["robin", "alex"]),
@@ -457,7 +456,7 @@ def test_resolve_speaker_finds_guests_and_refuses_ambiguity() -> None:
 def test_resolve_speaker_prefers_a_current_party_over_an_ended_one() -> None:
     guard = started()
     guard.agreement.participants.append(
-        Participant("Mum", Role.SUPPORTER, id="old-mum", ended_on=date(2025, 1, 1))
+        build_party("Mum", Role.SUPPORTER, id="old-mum", ended_on=date(2025, 1, 1))
     )
     person = guard.resolve_speaker("Mum")
     assert person is not None and person.id == "mum"

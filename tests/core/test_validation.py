@@ -8,14 +8,11 @@ import pytest
 
 from roomguard.core.models import (
     Agreement,
-    Client,
     ConsentMethod,
     ConsentRecord,
-    Participant,
     PrivateTopic,
     Role,
     ScopeExtension,
-    Terms,
 )
 from roomguard.core.validation import (
     FieldError,
@@ -26,7 +23,7 @@ from roomguard.core.validation import (
     validate_scope,
     validate_topic,
 )
-from tests.builders import build_agreement
+from tests.builders import build_agreement, build_client, build_party, build_terms
 
 TODAY = date(2026, 6, 1)
 
@@ -44,19 +41,19 @@ TODAY = date(2026, 6, 1)
     ],
 )
 def test_client_name(name: str, expected: list[FieldError]) -> None:
-    existing = [Client("Robin Lee", id="c1")]
-    assert validate_client(Client(name, id="c2"), existing) == expected
+    existing = [build_client("Robin Lee", id="c1")]
+    assert validate_client(build_client(name, id="c2"), existing) == expected
 
 
 def test_client_may_keep_its_own_name() -> None:
-    client = Client("Robin Lee", id="c1")
+    client = build_client("Robin Lee", id="c1")
     assert validate_client(client, [client]) == []
 
 
 # -- participants ------------------------------------------------------------------------
 
-MUM = Participant("Jo Smith", Role.SUPPORTER, id="mum", aliases=["Mum", "Jo"])
-KIM = Participant("Kim", Role.ASSISTANT, id="kim")
+MUM = build_party("Jo Smith", Role.SUPPORTER, id="mum", aliases=["Mum", "Jo"])
+KIM = build_party("Kim", Role.ASSISTANT, id="kim")
 
 
 @pytest.mark.parametrize(
@@ -97,7 +94,7 @@ KIM = Participant("Kim", Role.ASSISTANT, id="kim")
     ],
 )
 def test_participant(name: str, aliases: list[str], expected: list[FieldError]) -> None:
-    person = Participant(name, Role.OBSERVER, id="new", aliases=aliases)
+    person = build_party(name, Role.OBSERVER, id="new", aliases=aliases)
     assert validate_participant(person, [MUM, KIM]) == expected
 
 
@@ -154,15 +151,15 @@ def test_topic(name: str, phrases: list[str], expected: list[FieldError]) -> Non
 
 def agreement() -> Agreement:
     return build_agreement(
-        Participant("Robin", Role.CLIENT, id="robin"),
-        Participant("Alex", Role.COACH, id="alex"),
+        build_party("Robin", Role.CLIENT, id="robin"),
+        build_party("Alex", Role.COACH, id="alex"),
         MUM,
         KIM,
-        Participant("Visitor", Role.GUEST, id="visitor"),
+        build_party("Visitor", Role.GUEST, id="visitor"),
         client_id="c1",
         version=2,
         topics=[HEALTH],
-        history=[Terms(version=1)],
+        history=[build_terms(version=1)],
     )
 
 
@@ -300,7 +297,7 @@ def test_scope(extension: ScopeExtension, expected: list[FieldError]) -> None:
 @pytest.mark.parametrize("role", [Role.ASSISTANT, Role.SUPPORTER, Role.SPONSOR, Role.OBSERVER])
 def test_every_third_party_role_may_have_a_scope(role: Role) -> None:
     whole = agreement()
-    whole.participants.append(Participant("Pat", role, id="pat"))
+    whole.participants.append(build_party("Pat", role, id="pat"))
     assert validate_scope(scope(pid="pat"), whole) == []
 
 
@@ -316,7 +313,7 @@ def test_valid_agreement_has_no_errors() -> None:
 
 def test_agreement_reports_each_problem_once_with_its_path() -> None:
     whole = agreement()
-    whole.participants.append(Participant("kim", Role.OBSERVER, id="kim2", aliases=["JO"]))
+    whole.participants.append(build_party("kim", Role.OBSERVER, id="kim2", aliases=["JO"]))
     whole.terms.topics.append(PrivateTopic("Family", ["Hospital"], id="family"))
     whole.consents = [consent(signed=date(2026, 7, 1))]
     whole.terms.scopes = [scope(topics=())]

@@ -26,10 +26,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from roomguard.core.models import Client, Participant, PrivateTopic, Role
+from roomguard.core.models import Client, PrivateTopic, Role
 from roomguard.store import Store
 from roomguard.store.demo import load_demo
-from tests.builders import build_agreement
+from tests.builders import build_agreement, build_party
 from tests.e2e.tmux import Tmux, require_tmux
 
 pytestmark = pytest.mark.e2e
@@ -209,8 +209,8 @@ def hostile_store(path: Path) -> str:
     with Store.open(path) as store:
         store.save_client(client)
         store.save_agreement(build_agreement(
-            Participant(HOSTILE_NAME, Role.CLIENT),
-            Participant("Alex Morgan", Role.COACH),
+            build_party(HOSTILE_NAME, Role.CLIENT),
+            build_party("Alex Morgan", Role.COACH),
             client_id=client.id,
             topics=[PrivateTopic("Family", ["divorce"])],
         ))

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from roomguard.core.detection import Detector
 from roomguard.core.events import AlertRaised, TopicSource
-from roomguard.core.models import Agreement, Participant, PrivateTopic, Role, Terms
+from roomguard.core.models import Agreement, PrivateTopic, Role
 from roomguard.core.session import Guard
 from roomguard.live.wording import SessionWording, topic_masks
+from tests.builders import build_party, build_terms
 
 AT = datetime(2026, 11, 25, 10, 0)
 
@@ -17,11 +18,11 @@ def agreement() -> Agreement:
     return Agreement(
         client_id="c1",
         participants=[
-            Participant(name="Noah", role=Role.CLIENT, id="noah"),
-            Participant(name="Coach", role=Role.COACH, id="coach"),
-            Participant(name="Grace [b]Kim[/b]", role=Role.SUPPORTER, id="grace"),
+            build_party(name="Noah", role=Role.CLIENT, id="noah"),
+            build_party(name="Coach", role=Role.COACH, id="coach"),
+            build_party(name="Grace [b]Kim[/b]", role=Role.SUPPORTER, id="grace"),
         ],
-        terms=Terms(topics=[
+        terms=build_terms(topics=[
             PrivateTopic("Family conflict", ["argument at home"], id="t-family"),
             PrivateTopic("Health", ["diagnosis"], id="t-health"),
         ]),

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from roomguard.core.events import AlertRaised, Event, NoteAdded
-from roomguard.core.models import Agreement, Participant, Role, SessionRecord
+from roomguard.core.models import Agreement, SessionRecord
 from roomguard.live.writer import SessionWriter
 from roomguard.store import WriteFailed
+from tests.builders import build_agreement, build_party
 
 AT = datetime(2026, 11, 25, 10, 0)
 
@@ -137,7 +138,7 @@ def test_a_failed_index_write_counts_as_unsaved_and_is_retried(
 def test_an_unsaved_agreement_is_kept_and_saved_with_the_next_index_flush(
     writer: SessionWriter, store: FlakyStore
 ) -> None:
-    agreement = Agreement(client_id="c1", participants=[Participant(name="Ann", role=Role.CLIENT)])
+    agreement = build_agreement(build_party("Ann"), client_id="c1")
     store.fail["agreement"] = 1
     writer.save_agreement(agreement)
     assert writer.agreement_dirty and writer.dirty and store.agreements == []

@@ -22,12 +22,10 @@ import pytest
 
 from roomguard.core.events import PresenceChanged, SessionStarted
 from roomguard.core.models import (
-    Client,
-    Participant,
     Role,
 )
 from roomguard.store import Store
-from tests.builders import build_agreement, signed
+from tests.builders import build_agreement, build_client, build_party, signed
 from tests.reliability.children import Child, run_probe
 from tests.reliability.conftest import FIGURES
 from tests.reliability.crash_child import TOGGLE_PREFIX, edit_number, toggle_number
@@ -48,8 +46,8 @@ class Trial:
 
 def make_store(root: Path) -> str:
     with Store.open(root) as store:
-        store.save_client(Client(name="[bold]Crash[/] \x1b[2J Test", id=CLIENT_ID))
-        party = Participant(name="Ann", role=Role.CLIENT, id="ann")
+        store.save_client(build_client(name="[bold]Crash[/] \x1b[2J Test", id=CLIENT_ID))
+        party = build_party(name="Ann", role=Role.CLIENT, id="ann")
         store.save_agreement(
             build_agreement(party, client_id=CLIENT_ID, consents=signed(party, on=date(2026, 1, 1)))
         )

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from roomguard.core.models import Client
 from roomguard.core.session import replay
 from roomguard.store import Store
+from tests.builders import build_client
 from tests.reliability.children import Child
 from tests.reliability.conftest import FIGURES
 
@@ -59,7 +59,7 @@ def _trial(root: Path, tmp_path: Path, rng: random.Random, n: int) -> tuple[int,
 
 def _run(root: Path, tmp_path: Path, trials: int, seed: int) -> dict[str, int]:
     with Store.open(root) as store:
-        store.save_client(Client(name="Crash Counts", id=CLIENT_ID))
+        store.save_client(build_client(name="Crash Counts", id=CLIENT_ID))
     rng = random.Random(seed)
     with_unhandled = 0
     alerts = 0

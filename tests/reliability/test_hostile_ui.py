@@ -63,7 +63,7 @@ from roomguard.widgets.alert_banner import AlertBanner
 from roomguard.widgets.record_table import RecordTable
 from roomguard.widgets.roster import Roster
 from roomguard.widgets.session_log import SessionLog
-from tests.builders import build_agreement, signed
+from tests.builders import build_agreement, build_client, build_party, signed
 from tests.screens.helpers import NOW, TODAY, screen_text, seeded_store, settle
 
 W, H = 120, 40
@@ -212,12 +212,12 @@ HOME_HEADINGS = ("Client", "Third parties", "Agreement", "Next review", "When", 
 def long_plain_names(path: Path) -> Path:
     """The demo practice plus a client and a third party with long but ordinary names."""
     seeded_store(path)
-    client = Client("Alexandra " + "n" * 60)
+    client = build_client("Alexandra " + "n" * 60)
     with Store.open(path) as store:
         store.save_client(client)
         store.save_agreement(build_agreement(
-            Participant(client.name, Role.CLIENT),
-            Participant("Bartholomew " + "p" * 60, Role.SUPPORTER),
+            build_party(client.name, Role.CLIENT),
+            build_party("Bartholomew " + "p" * 60, Role.SUPPORTER),
             client_id=client.id,
         ))
         store.end_session(store.start_session(client.id, NOW - timedelta(days=1), 1, []),
@@ -445,7 +445,7 @@ async def test_history(practice: tuple[Path, dict[str, str]]) -> None:
 async def test_store_problem_screen_shows_the_path_literally(tmp_path: Path) -> None:
     path = tmp_path / f"[red]practice[/] {OSC52_BEL}" / "store"
     with Store.open(path) as store:
-        store.save_client(Client("Ann"))
+        store.save_client(build_client("Ann"))
         store.backup("manual")
     practice_json = path / "practice.json"
     practice_json.write_bytes(practice_json.read_bytes()[:7])

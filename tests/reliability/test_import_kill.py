@@ -25,9 +25,10 @@ from pathlib import Path
 import pytest
 
 from roomguard.core.events import NoteAdded, PresenceChanged
-from roomguard.core.models import Agreement, Client, Participant, Role
+from roomguard.core.models import Role
 from roomguard.store import Store, staging
 from roomguard.store.portability import export_bytes
+from tests.builders import build_agreement, build_client, build_party
 from tests.reliability.conftest import FIGURES
 
 pytestmark = pytest.mark.slow
@@ -49,10 +50,10 @@ START = datetime(2026, 5, 4, 9, 0)
 def fill(root: Path, names: list[str]) -> None:
     with Store.open(root) as store:
         for i, name in enumerate(names):
-            client = Client(name)
+            client = build_client(name)
             store.save_client(client)
-            party = Participant(name=name, role=Role.CLIENT)
-            store.save_agreement(Agreement(client_id=client.id, participants=[party]))
+            party = build_party(name, Role.CLIENT)
+            store.save_agreement(build_agreement(party, client_id=client.id))
             at = START + timedelta(hours=i)
             record = store.start_session(client.id, at, 1, [party.id])
             for minute in range(1, 6):

@@ -31,9 +31,9 @@ from roomguard.core.events import (
     TopicDetected,
     TopicSource,
 )
-from roomguard.core.models import Agreement, Client, Participant, PrivateTopic, Role
+from roomguard.core.models import Agreement, PrivateTopic, Role
 from roomguard.store import Store
-from tests.builders import build_agreement
+from tests.builders import build_agreement, build_client, build_party
 from tests.reliability.conftest import FIGURES
 
 EIGHT_HOURS = 8 * 3600
@@ -59,12 +59,12 @@ class Simulation:
 
 def practice(store: Store) -> tuple[Agreement, list[str]]:
     people = [
-        Participant(name="Ann", role=Role.CLIENT, id="ann"),
-        Participant(name="Ann's mother", role=Role.SUPPORTER, id="mum"),
-        Participant(name="Sam", role=Role.OBSERVER, id="sam"),
+        build_party(name="Ann", role=Role.CLIENT, id="ann"),
+        build_party(name="Ann's mother", role=Role.SUPPORTER, id="mum"),
+        build_party(name="Sam", role=Role.OBSERVER, id="sam"),
     ]
     topic = PrivateTopic(name="Family", phrases=PHRASES, id="family")
-    store.save_client(Client(name="Ann", id="c-ann"))
+    store.save_client(build_client(name="Ann", id="c-ann"))
     agreement = build_agreement(*people, client_id="c-ann", topics=[topic])
     store.save_agreement(agreement)
     return agreement, [p.id for p in people]

@@ -39,7 +39,7 @@ from roomguard.store import Store, WriteFailed
 from roomguard.widgets.consent_table import PartiesTable
 from roomguard.widgets.date_field import DateField
 from roomguard.widgets.topic_list import TopicTable
-from tests.builders import build_agreement
+from tests.builders import build_agreement, build_party
 from tests.screens.helpers import NOW, TODAY, make_app, screen_text, seeded_store, settle
 
 SIZE = (120, 40)
@@ -907,7 +907,7 @@ async def test_hostile_names_are_shown_literally(tmp_path: Path) -> None:
     path, client_id = fresh_store(
         tmp_path / "store",
         client=HOSTILE_CLIENT,
-        extra=[Participant(HOSTILE_PARTY, Role.OBSERVER, aliases=["[/]"], contact="[link=x]y")],
+        extra=[build_party(HOSTILE_PARTY, Role.OBSERVER, aliases=["[/]"], contact="[link=x]y")],
         topics=[PrivateTopic(HOSTILE_TOPIC, ["[i]phrase[/i]"])],
     )
     app = make_app(path)

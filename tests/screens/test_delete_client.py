@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from textual.widgets import Button, Input, Static
 
 from roomguard.core.dates import describe_date
-from roomguard.core.models import Agreement, Client, ClientStatus
+from roomguard.core.models import Client, ClientStatus
 from roomguard.core.retention import RETENTION_SETTING, last_copy_gone
 from roomguard.screens.dialogs.confirm import Confirm
 from roomguard.screens.dialogs.delete_client import DeleteClientScreen, export_path, safe_name
@@ -26,6 +26,7 @@ from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
 from roomguard.store.backups import KEEP_DAYS, list_backups
 from roomguard.widgets.record_table import RecordTable
+from tests.builders import build_agreement, build_client
 from tests.screens.helpers import TODAY, make_app, seeded_store, settle
 
 NAME = "Priya Raman"
@@ -243,7 +244,7 @@ async def test_read_only_store_cannot_delete(store_path: Path) -> None:
 async def test_hostile_name_shows_literally(store_path: Path) -> None:
     hostile = "[bold red]Eve[/] \x1b]52;c;aGk=\x07"
     with Store.open(store_path) as store:
-        store.save_client(Client(hostile))
+        store.save_client(build_client(hostile))
     app = make_app(store_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -274,11 +275,11 @@ def closed_long_ago(store_path: Path) -> tuple[Client, Client]:
     """Two clients closed 8 years ago, one with an agreement and one without."""
     seeded_store(store_path)
     closed_on = TODAY - relativedelta(years=8)
-    with_agreement = Client("Old Client", status=ClientStatus.CLOSED, closed_on=closed_on)
-    bare = Client("Bare Client", status=ClientStatus.CLOSED, closed_on=closed_on + timedelta(1))
+    with_agreement = build_client("Old Client", status=ClientStatus.CLOSED, closed_on=closed_on)
+    bare = build_client("Bare Client", status=ClientStatus.CLOSED, closed_on=closed_on + timedelta(1))
     with Store.open(store_path) as store:
         store.save_client(with_agreement)
-        store.save_agreement(Agreement(client_id=with_agreement.id))
+        store.save_agreement(build_agreement(client_id=with_agreement.id))
         store.save_client(bare)
     return with_agreement, bare
 

@@ -11,14 +11,14 @@ from textual.widgets import Input, Static
 
 from roomguard.core.dates import describe_date
 from roomguard.core.events import AlertRaised, NoteAdded, PresenceChanged
-from roomguard.core.models import Agreement, Client, Participant, Role
+from roomguard.core.models import Agreement, Client, Role
 from roomguard.screens.dialogs.share_review import ShareReview
 from roomguard.screens.history import PAGE_SIZE, HistoryScreen
 from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
 from roomguard.widgets.presence_timeline import PresenceTimeline, TimelineChart, TimelineRow
 from roomguard.widgets.record_table import RecordTable
-from tests.builders import build_agreement
+from tests.builders import build_agreement, build_client, build_party
 from tests.screens.helpers import NOW, make_app, seeded_store, settle
 
 SIZE = (140, 40)
@@ -125,9 +125,9 @@ class TestList:
     async def test_hostile_names_are_literal(self, store_path: Path) -> None:
         hostile = "[bold]Eve[/] \x1b]52;c;aGk=\x07"
         with Store.open(store_path) as store:
-            client = Client(hostile)
+            client = build_client(hostile)
             agreement = build_agreement(
-                Participant(hostile, Role.CLIENT), Participant("[red]coach", Role.COACH),
+                build_party(hostile, Role.CLIENT), build_party("[red]coach", Role.COACH),
                 client_id=client.id,
             )
             store.save_client(client)

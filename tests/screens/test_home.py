@@ -8,13 +8,13 @@ import pytest
 from textual.widgets import Static
 
 from roomguard.app import RoomguardApp
-from roomguard.core.models import Client
 from roomguard.screens.dialogs.client_form import ClientForm
 from roomguard.screens.dialogs.onboarding import Onboarding
 from roomguard.screens.home import HomeScreen
 from roomguard.store import Store
 from roomguard.widgets.due_summary import DueSummary
 from roomguard.widgets.record_table import RecordTable
+from tests.builders import build_client
 from tests.screens.helpers import make_app, screen_text, seeded_store, settle
 
 
@@ -115,7 +115,7 @@ class TestClientForm:
 class TestHome:
     async def test_hostile_names_show_literally(self, store_path: Path) -> None:
         with Store.open(store_path) as store:
-            store.save_client(Client("[bold]Eve[/] \x1b]52;c;aGk=\x07"))
+            store.save_client(build_client("[bold]Eve[/] \x1b]52;c;aGk=\x07"))
         app = make_app(store_path)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)

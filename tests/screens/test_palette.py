@@ -6,8 +6,8 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 
-from roomguard.core.models import Agreement, Client
 from roomguard.store import Store
+from tests.builders import build_agreement, build_client
 from tests.screens.helpers import make_app, seeded_store, settle
 
 
@@ -35,9 +35,9 @@ async def test_type_a_client_name_to_open_their_agreement(store_path: Path) -> N
 
 async def test_client_entries_do_not_interpret_markup(store_path: Path) -> None:
     with Store.open(store_path) as store:
-        client = Client("[bold red]Mallory[/]")
+        client = build_client("[bold red]Mallory[/]")
         store.save_client(client)
-        store.save_agreement(Agreement(client_id=client.id))
+        store.save_agreement(build_agreement(client_id=client.id))
     app = make_app(store_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

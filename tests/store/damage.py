@@ -33,9 +33,10 @@ from roomguard.core.events import (
     AlertRaised,
     NoteAdded,
 )
-from roomguard.core.models import Agreement, Client, PrivateTopic, Terms
+from roomguard.core.models import Agreement, PrivateTopic
 from roomguard.store import Store, StoreError, backups
 from roomguard.store.integrity import DirSource, check
+from tests.builders import build_client, build_terms
 
 T0 = datetime(2026, 2, 9, 10, 0)
 T1 = datetime(2026, 3, 2, 10, 0)
@@ -61,10 +62,10 @@ def build(root: Path) -> Layout:
     with Store.open(root) as store:
         store.set_setting("coach_name", "Alex Morgan")
         for client_id, name in (("ann", "Ann"), ("bea", "Bea")):
-            store.save_client(Client(name=name, id=client_id))
+            store.save_client(build_client(name=name, id=client_id))
             topic = PrivateTopic(name="Money", phrases=["salary", "debt"], id=f"money-{client_id}")
             store.save_agreement(Agreement(client_id=client_id, id=f"ag-{client_id}",
-                                           terms=Terms(topics=[topic])))
+                                           terms=build_terms(topics=[topic])))
         ended = store.start_session("ann", T0, 1, [])
         alert = AlertRaised(T0, "money-ann", "Money", ["p3"], "p3 has no scope", "salary")
         store.append_event(ended.id, alert)

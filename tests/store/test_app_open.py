@@ -11,8 +11,8 @@ import pytest
 
 from roomguard.app import RoomguardApp
 from roomguard.core.events import AlertRaised
-from roomguard.core.models import Agreement, Client
 from roomguard.store import FileDamaged, FileMissing, JournalDamaged, Store, StoreCorrupt
+from tests.builders import build_agreement, build_client
 
 NOW = datetime(2026, 3, 3, 9, 0)
 T0 = datetime(2026, 3, 2, 10, 0)
@@ -21,8 +21,8 @@ T0 = datetime(2026, 3, 2, 10, 0)
 @pytest.fixture
 def practice(store_path: Path) -> Path:
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
-        store.save_agreement(Agreement(client_id="ann", id="ag", muted_phrases=["salary"]))
+        store.save_client(build_client(name="Ann", id="ann"))
+        store.save_agreement(build_agreement(client_id="ann", id="ag", muted_phrases=["salary"]))
         record = store.start_session("ann", T0, 1, [])
         store.end_session(record, T0 + timedelta(minutes=50))
         store.backup("manual")
@@ -70,8 +70,8 @@ async def test_a_damaged_store_opens_on_the_problem_screen_and_its_backup_restor
 
 async def test_a_session_a_crash_left_open_shows_its_unhandled_alert(store_path: Path) -> None:
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
-        store.save_agreement(Agreement(client_id="ann", id="ag"))
+        store.save_client(build_client(name="Ann", id="ann"))
+        store.save_agreement(build_agreement(client_id="ann", id="ag"))
         record = store.start_session("ann", T0, 1, [])
         store.append_event(record.id, AlertRaised(T0, "t", "Money", ["p"], "why", "salary"))
         # kill -9: the index row still counts 0 alerts
@@ -85,7 +85,7 @@ async def test_a_session_a_crash_left_open_shows_its_unhandled_alert(store_path:
 
 async def test_damage_in_a_session_left_open_is_named_at_start_up(store_path: Path) -> None:
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
+        store.save_client(build_client(name="Ann", id="ann"))
         record = store.start_session("ann", T0, 1, [])
         store.append_event(record.id, AlertRaised(T0, "t", "Money", ["p"], "why", "salary"))
         store.append_event(record.id, AlertRaised(T0, "u", "Health", ["p"], "why", "doctor"))

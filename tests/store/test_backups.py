@@ -11,7 +11,6 @@ import orjson
 import pytest
 
 from roomguard.core.events import NoteAdded
-from roomguard.core.models import Agreement, Client
 from roomguard.store import (
     BackupRefused,
     Store,
@@ -21,6 +20,7 @@ from roomguard.store import (
     restore_without_opening,
 )
 from roomguard.store.seal import unseal
+from tests.builders import build_agreement, build_client
 from tests.store.faults import temp_files
 
 NOW = datetime(2026, 3, 15, 12, 0, 0)
@@ -30,8 +30,8 @@ T0 = datetime(2026, 3, 2, 10, 0)
 @pytest.fixture
 def populated(store_path):
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
-        store.save_agreement(Agreement(client_id="ann", id="ag", muted_phrases=["before"]))
+        store.save_client(build_client(name="Ann", id="ann"))
+        store.save_agreement(build_agreement(client_id="ann", id="ag", muted_phrases=["before"]))
         record = store.start_session("ann", T0, 1, [])
         store.append_event(record.id, NoteAdded(at=T0, text="before"))
     return store_path, record
@@ -123,7 +123,7 @@ def test_two_backups_in_the_same_second_are_both_kept(populated):
     root, _ = populated
     first = backups.make_backup(root, "pre-restore", now=NOW)
     with Store.open(root) as store:
-        store.save_client(Client(name="Bea", id="bea"))
+        store.save_client(build_client(name="Bea", id="bea"))
     second = backups.make_backup(root, "pre-restore", now=NOW)
     assert first != second
     assert first.exists() and second.exists()
@@ -145,8 +145,8 @@ def test_restore_brings_back_the_backup_and_keeps_the_present_as_a_backup(popula
         expected = snapshot(store, record)
         backup = store.backup("manual")
         # life goes on after the backup
-        store.save_client(Client(name="Bea", id="bea"))
-        store.save_agreement(Agreement(client_id="ann", id="ag", muted_phrases=["after"]))
+        store.save_client(build_client(name="Bea", id="bea"))
+        store.save_agreement(build_agreement(client_id="ann", id="ag", muted_phrases=["after"]))
         store.append_event(record.id, NoteAdded(at=T0, text="after"))
         later = store.start_session("bea", datetime(2026, 4, 1, 9), 1, [])
         present = snapshot(store, record)
@@ -348,7 +348,7 @@ def test_an_empty_new_store_gets_no_daily_backup(store_path):
             store.backup("manual")
         store.set_setting("theme", "dark")  # not a practice yet
         assert store.backup_if_due() is None
-        store.save_client(Client(name="Ann", id="ann"))  # something worth keeping
+        store.save_client(build_client(name="Ann", id="ann"))  # something worth keeping
         assert store.backup_if_due() is not None
 
 
@@ -383,7 +383,7 @@ def test_a_backup_made_by_an_earlier_roomguard_is_unverified_and_can_be_restored
     assert found.state == backups.UNVERIFIED
     assert "made by an earlier Roomguard" in found.problems[0]
     with Store.open(root) as store:
-        store.save_client(Client(name="Bea", id="bea"))
+        store.save_client(build_client(name="Bea", id="bea"))
         store.restore(earlier)
         assert snapshot(store, record) == expected
 

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roomguard.core.models import Agreement, Client, Participant, Role, SessionRecord
+from roomguard.core.models import Agreement, Client, Role, SessionRecord
 from roomguard.store import Store, StoreCorrupt, codec
 from roomguard.store.codec import CodecError, dump, dump_event, load, load_event
 from roomguard.store.seal import seal, unseal
+from tests.builders import build_agreement, build_client, build_party
 from tests.strategies import agreements, any_event, clients, session_records
 
 
@@ -23,7 +24,7 @@ def on_disk(obj: Any) -> dict[str, Any]:
 
 def agreement_doc() -> dict[str, Any]:
     return on_disk(
-        Agreement(client_id="c1", participants=[Participant(name="Ann", role=Role.CLIENT)])
+        build_agreement(client_id="c1", participants=[build_party(name="Ann", role=Role.CLIENT)])
     )
 
 
@@ -110,7 +111,7 @@ def test_event_of_the_wrong_shape_is_refused(doc, message):
 
 def test_unknown_extra_keys_are_tolerated():
     """A newer Roomguard may add fields; an older one reading a backup must not choke."""
-    client = Client(name="Ann", id="c1")
+    client = build_client(name="Ann", id="c1")
     doc = on_disk(client)
     doc["added_in_a_later_version"] = {"x": 1}
     assert load(Client, doc) == client
@@ -183,8 +184,8 @@ def test_any_event_value_of_the_wrong_type_is_refused_naming_its_path(event, dat
 
 def test_store_reports_a_wrongly_typed_client_file_as_corrupt_naming_file_and_field(store_path):
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="c1"))
-        store.save_agreement(Agreement(client_id="c1"))
+        store.save_client(build_client(name="Ann", id="c1"))
+        store.save_agreement(build_agreement(client_id="c1"))
     path = store_path / "clients" / "c1.json"
     doc = orjson.loads(unseal(path.read_bytes()))
     doc["agreement"]["1"]["terms"]["version"] = "two"

@@ -11,9 +11,9 @@ import orjson
 import pytest
 
 from roomguard.core.events import NoteAdded
-from roomguard.core.models import Agreement, Client
 from roomguard.store import Store, StoreCorrupt, StoreTooNew
 from roomguard.store.migrations import SCHEMA_VERSION
+from tests.builders import build_agreement, build_client
 
 T0 = datetime(2026, 3, 2, 10, 0)
 RUNNING_AS_ROOT = os.geteuid() == 0
@@ -23,8 +23,8 @@ _real_read_bytes = pathlib.Path.read_bytes
 @pytest.fixture
 def populated(store_path):
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
-        store.save_agreement(Agreement(client_id="ann", id="ag", muted_phrases=["x"]))
+        store.save_client(build_client(name="Ann", id="ann"))
+        store.save_agreement(build_agreement(client_id="ann", id="ag", muted_phrases=["x"]))
         record = store.start_session("ann", T0, 1, [])
         store.append_event(record.id, NoteAdded(at=T0, text="hello"))
     return store_path, record
@@ -103,9 +103,9 @@ def test_a_corrupt_client_file_is_not_overwritten_by_a_save(populated):
     path.write_bytes(b'{"agreement": {"1": {"client_id": "ann", "id": "ag", "terms": ')
     with Store.open(root) as store:
         with pytest.raises(StoreCorrupt):
-            store.save_agreement(Agreement(client_id="ann", id="ag"))
+            store.save_agreement(build_agreement(client_id="ann", id="ag"))
         # the rest of the store is still usable
-        store.save_client(Client(name="Bea", id="bea"))
+        store.save_client(build_client(name="Bea", id="bea"))
         assert [c.name for c in store.clients()] == ["Ann", "Bea"]
     assert path.read_bytes().endswith(b'"terms": ')
 

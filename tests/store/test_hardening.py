@@ -10,17 +10,18 @@ import orjson
 import pytest
 
 from roomguard.core.events import NoteAdded
-from roomguard.core.models import Agreement, Client, SessionRecord
+from roomguard.core.models import SessionRecord
 from roomguard.store import InvalidRecord, Store, StoreError
 from roomguard.store.journal import EventJournal, encode_line
 from roomguard.store.portability import ImportInvalid, export_bytes, parse_export
+from tests.builders import build_agreement, build_client
 from tests.screens.helpers import TODAY, seeded_store
 
 
 @pytest.mark.parametrize("bad", ["../escape", "a/b", "", ".hidden", "x" * 65, "a b"])
 def test_unsafe_client_ids_are_refused(store: Store, tmp_path: Path, bad: str) -> None:
     with pytest.raises(InvalidRecord, match="unsafe record id"):
-        store.save_agreement(Agreement(client_id=bad))
+        store.save_agreement(build_agreement(client_id=bad))
     assert not (tmp_path / "escape.json").exists()
 
 
@@ -42,7 +43,7 @@ def test_import_reports_unsafe_ids(tmp_path: Path) -> None:
 
 def test_lone_surrogate_is_a_store_error_not_a_crash(store: Store) -> None:
     with pytest.raises(StoreError, match="cannot be stored"):
-        store.save_client(Client("bad \ud800 text"))
+        store.save_client(build_client("bad \ud800 text"))
     assert store.clients() == []
     record = store.start_session("c1", datetime(2026, 1, 1, 9), 1, [])
     with pytest.raises(InvalidRecord):

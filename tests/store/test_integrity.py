@@ -22,9 +22,10 @@ from roomguard.core.events import (
     NoteAdded,
     SessionStarted,
 )
-from roomguard.core.models import Agreement, Client, PrivateTopic, Terms
+from roomguard.core.models import Agreement, PrivateTopic
 from roomguard.store import Store, StoreCorrupt
 from roomguard.store.journal import encode_line
+from tests.builders import build_client, build_terms
 
 T0 = datetime(2026, 2, 9, 10, 0)
 T1 = datetime(2026, 3, 2, 10, 0)
@@ -39,9 +40,9 @@ def practice(store_path: Path) -> dict[str, object]:
     """Ann with an agreement whose private topic has the phrase "salary", a February session
     of 30 events that ended, and a March session."""
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
+        store.save_client(build_client(name="Ann", id="ann"))
         topic = PrivateTopic(name="Money", phrases=["salary"], id="money")
-        store.save_agreement(Agreement(client_id="ann", id="ag", terms=Terms(topics=[topic])))
+        store.save_agreement(Agreement(client_id="ann", id="ag", terms=build_terms(topics=[topic])))
         feb = store.start_session("ann", T0, 1, [])
         for n in range(28):
             store.append_event(feb.id, NoteAdded(at=T0 + timedelta(minutes=n), text=f"note {n}"))
@@ -171,7 +172,7 @@ def test_flipped_bytes_in_the_middle_of_a_journal_are_counted_not_dropped(practi
 
 def test_a_torn_tail_after_a_crash_is_recovered_and_reported(store_path):
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
+        store.save_client(build_client(name="Ann", id="ann"))
         record = store.start_session("ann", T1, 1, [])
         store.append_event(record.id, alert(T1))
         store.append_event(record.id, NoteAdded(at=T1, text="kept"))
@@ -193,7 +194,7 @@ def test_a_session_left_open_by_a_crash_gets_its_counts_from_its_journal(store_p
     """Issue 17, item 3: after kill -9 with an unacknowledged alert, home said "open 0" and
     History's "unhandled only" listed nothing; the index row is written at start and end."""
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
+        store.save_client(build_client(name="Ann", id="ann"))
         record = store.start_session("ann", T1, 1, [])
         first, second = alert(T1), alert(T1 + timedelta(minutes=1), "health")
         store.append_event(record.id, first)
@@ -216,7 +217,7 @@ def test_a_session_left_open_by_a_crash_gets_its_counts_from_its_journal(store_p
 
 
 def test_a_live_session_shows_its_journal_counts_before_its_index_row_is_rewritten(store):
-    store.save_client(Client(name="Ann", id="ann"))
+    store.save_client(build_client(name="Ann", id="ann"))
     record = store.start_session("ann", T1, 1, [])
     store.append_event(record.id, alert(T1))
     assert store.session(record.id).unhandled == 1
@@ -225,7 +226,7 @@ def test_a_live_session_shows_its_journal_counts_before_its_index_row_is_rewritt
 
 def test_a_resumed_session_is_recounted_again_after_the_next_crash(store_path):
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
+        store.save_client(build_client(name="Ann", id="ann"))
         record = store.start_session("ann", T1, 1, [])
     Store.open(store_path).close()  # recovered: nothing to count
     with Store.open(store_path) as store:  # resumed, then the crash
@@ -236,7 +237,7 @@ def test_a_resumed_session_is_recounted_again_after_the_next_crash(store_path):
 
 def test_a_session_whose_index_row_a_crash_prevented_is_rebuilt_at_open(store_path):
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
+        store.save_client(build_client(name="Ann", id="ann"))
         session_id = "202603-crashedatstart"
         store.append_event(session_id, SessionStarted(at=T1, client_id="ann", terms_version=2,
                                                       present=[]))
@@ -251,7 +252,7 @@ def test_a_session_whose_index_row_a_crash_prevented_is_rebuilt_at_open(store_pa
 
 
 def test_an_ended_session_leaves_the_live_registry(store):
-    store.save_client(Client(name="Ann", id="ann"))
+    store.save_client(build_client(name="Ann", id="ann"))
     record = store.start_session("ann", T1, 1, [])
     assert store._registry("live") == {record.id}
     store.end_session(record, T1 + timedelta(minutes=5))
@@ -277,7 +278,7 @@ def test_a_deletion_a_crash_interrupted_is_finished_at_open(practice):
 
 
 def test_a_new_client_gets_a_file_before_their_row(store):
-    store.save_client(Client(name="Ann", id="ann"))
+    store.save_client(build_client(name="Ann", id="ann"))
     assert (store.root / "clients" / "ann.json").exists()
     assert store.agreement("ann") is None
 

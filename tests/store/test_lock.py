@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 
 from roomguard.core.events import NoteAdded
-from roomguard.core.models import Agreement, Client
 from roomguard.store import Store, StoreLocked, StoreReadOnly
+from tests.builders import build_agreement, build_client
 from tests.reliability.children import Child, run_probe
 
 T0 = datetime(2026, 3, 2, 10, 0)
@@ -28,21 +28,21 @@ def test_second_open_is_refused_naming_the_holder_pid(store):
 def test_refused_open_leaves_the_holder_in_charge(store):
     with pytest.raises(StoreLocked):
         Store.open(store.root)
-    store.save_client(Client(name="Ann", id="ann"))  # the first instance still writes
+    store.save_client(build_client(name="Ann", id="ann"))  # the first instance still writes
     assert store.lock.held
     with pytest.raises(StoreLocked):
         Store.open(store.root)
 
 
 def test_fallback_readonly_opens_read_only_and_says_why(store):
-    store.save_client(Client(name="Ann", id="ann"))
+    store.save_client(build_client(name="Ann", id="ann"))
     with Store.open(store.root, fallback_readonly=True) as second:
         assert second.readonly
         assert "Another Roomguard" in second.readonly_reason
         assert f"pid {os.getpid()}" in second.readonly_reason
         assert [c.name for c in second.clients()] == ["Ann"]
         assert second.lock_recovered_from is None
-    store.save_client(Client(name="Bea", id="bea"))  # closing the reader freed nothing of ours
+    store.save_client(build_client(name="Bea", id="bea"))  # closing the reader freed nothing of ours
     with pytest.raises(StoreLocked):
         Store.open(store.root)
 
@@ -50,13 +50,13 @@ def test_fallback_readonly_opens_read_only_and_says_why(store):
 def test_read_only_reader_sees_the_writers_later_saves(store):
     with Store.open(store.root, fallback_readonly=True) as reader:
         assert reader.clients() == []
-        store.save_client(Client(name="Ann", id="ann"))
+        store.save_client(build_client(name="Ann", id="ann"))
         assert [c.name for c in reader.clients()] == ["Ann"]
 
 
 READONLY_WRITES = {
-    "save_client": lambda s: s.save_client(Client(name="X", id="x")),
-    "save_agreement": lambda s: s.save_agreement(Agreement(client_id="ann")),
+    "save_client": lambda s: s.save_client(build_client(name="X", id="x")),
+    "save_agreement": lambda s: s.save_agreement(build_agreement(client_id="ann")),
     "set_setting": lambda s: s.set_setting("k", 1),
     "start_session": lambda s: s.start_session("ann", T0, 1, []),
     "append_event": lambda s: s.append_event("202603-abc", NoteAdded(at=T0, text="x")),
@@ -69,8 +69,8 @@ READONLY_WRITES = {
 @pytest.mark.parametrize("how", ["readonly", "fallback"])
 def test_read_only_store_refuses_every_write(store_path, write, how):
     with Store.open(store_path) as writer:
-        writer.save_client(Client(name="Ann", id="ann"))
-        writer.save_agreement(Agreement(client_id="ann", id="ag"))
+        writer.save_client(build_client(name="Ann", id="ann"))
+        writer.save_agreement(build_agreement(client_id="ann", id="ag"))
         if how == "readonly":
             writer.close()
             reader = Store.open(store_path, readonly=True)
@@ -103,7 +103,7 @@ def test_clean_close_leaves_no_holder_behind(store_path):
 
 def test_stale_lock_of_a_killed_process_is_recovered(store_path, tmp_path):
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
+        store.save_client(build_client(name="Ann", id="ann"))
     holder = Child("hold", store_path, stderr_path=tmp_path / "hold.err")
     try:
         assert holder.read_line() == f"ready {holder.pid}"
@@ -119,7 +119,7 @@ def test_stale_lock_of_a_killed_process_is_recovered(store_path, tmp_path):
         assert store.lock_recovered_from is not None
         assert store.lock_recovered_from.pid == holder.pid
         assert [c.name for c in store.clients()] == ["Ann"]
-        store.save_client(Client(name="Bea", id="bea"))
+        store.save_client(build_client(name="Bea", id="bea"))
     with Store.open(store_path) as store:  # and once recovered, the next open is a clean one
         assert store.lock_recovered_from is None
 

@@ -14,13 +14,14 @@ import orjson
 import pytest
 
 from roomguard.core.events import AlertRaised, NoteAdded, SessionEnded, SessionStarted
-from roomguard.core.models import Agreement, Client, SessionRecord
+from roomguard.core.models import SessionRecord
 from roomguard.store import Store, StoreCorrupt, StoreReadOnly, backups, migrations
 from roomguard.store import store as store_module
 from roomguard.store.codec import dump, dump_event
 from roomguard.store.errors import FileDamaged, SchemaInvalid
 from roomguard.store.journal import encode_line
 from roomguard.store.seal import is_sealed, seal, unseal
+from tests.builders import build_agreement, build_client
 
 T0 = datetime(2026, 3, 2, 10, 0)
 
@@ -34,8 +35,8 @@ def write_version_1(root: Path) -> dict[str, object]:
     """A store exactly as Roomguard wrote it at schema version 1: plain JSON TinyDB files, a
     client (Bea) with no agreement and so no file, one ended session, one left open by a crash
     with an unacknowledged alert its index row does not count."""
-    ann, bea = Client(name="Ann", id="ann", notes="old"), Client(name="Bea", id="bea")
-    agreement = Agreement(client_id="ann", id="ag", muted_phrases=["x"])
+    ann, bea = build_client(name="Ann", id="ann", notes="old"), build_client(name="Bea", id="bea")
+    agreement = build_agreement(client_id="ann", id="ag", muted_phrases=["x"])
     ended = SessionRecord(client_id="ann", started_at=T0, id="202603-ended", ended_at=T0)
     crashed = SessionRecord(client_id="ann", started_at=T0, id="202603-crashed")
     _write_json(root / "meta.json", {"schema_version": 1})
@@ -132,7 +133,7 @@ def test_read_only_open_reads_a_version_1_store_as_it_is_and_changes_nothing(v1)
         assert [c.name for c in store.clients()] == ["Ann", "Bea"]
         assert store.agreement("ann") == made["agreement"]
         with pytest.raises(StoreReadOnly):
-            store.save_client(Client(name="Cy", id="cy"))
+            store.save_client(build_client(name="Cy", id="cy"))
     assert files(root) == before
     assert not (root / "backups").exists()
 
@@ -183,7 +184,7 @@ def schema(monkeypatch):
 @pytest.fixture
 def v2_store(store_path):
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann", notes="old"))
+        store.save_client(build_client(name="Ann", id="ann", notes="old"))
     assert meta_version(store_path) == 2
     return store_path
 

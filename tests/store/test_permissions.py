@@ -10,8 +10,8 @@ from datetime import datetime
 import pytest
 
 from roomguard.core.events import NoteAdded, PresenceChanged
-from roomguard.core.models import Agreement, Client
 from roomguard.store import Store
+from tests.builders import build_agreement, build_client
 
 
 def modes(root):
@@ -24,8 +24,8 @@ def modes(root):
 def workload(root):
     """Touch every kind of file the store makes: shards, journals, lock, meta, backups, restore."""
     with Store.open(root) as store:
-        store.save_client(Client(name="Ann", id="ann"))
-        store.save_agreement(Agreement(client_id="ann"))
+        store.save_client(build_client(name="Ann", id="ann"))
+        store.save_agreement(build_agreement(client_id="ann"))
         store.set_setting("theme", "dark")
         for month in (1, 2):
             at = datetime(2026, month, 3, 10)
@@ -35,9 +35,9 @@ def workload(root):
             store.end_session(record, at)
         store.backup_if_due()
         backup = store.backup("manual")
-        store.save_client(Client(name="Bea", id="bea"))
+        store.save_client(build_client(name="Bea", id="bea"))
         store.restore(backup)
-        store.save_client(Client(name="Cy", id="cy"))
+        store.save_client(build_client(name="Cy", id="cy"))
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o000, 0o002])

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roomguard.cli.main import main
-from roomguard.core.models import Agreement, Client
 from roomguard.store import Store
 from roomguard.store.portability import (
     ImportInvalid,
@@ -21,6 +20,7 @@ from roomguard.store.portability import (
     export_bytes,
     parse_export,
 )
+from tests.builders import build_agreement, build_client
 from tests.screens.helpers import seeded_store
 from tests.strategies import hostile_text
 
@@ -52,9 +52,9 @@ def test_hostile_names_round_trip(tmp_path_factory: pytest.TempPathFactory, name
     base = tmp_path_factory.mktemp("rt")
     with Store.open(base / "a") as store:
         for name in names:
-            client = Client(name)
+            client = build_client(name)
             store.save_client(client)
-            store.save_agreement(Agreement(client_id=client.id))
+            store.save_agreement(build_agreement(client_id=client.id))
             record = store.start_session(client.id, datetime(2026, 1, 2, 3, 4), 1, [])
             store.end_session(record, datetime(2026, 1, 2, 4, 4))
     first, second = round_trip(base / "a", base / "b")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from roomguard.core.events import SessionEnded, SessionStarted
 from roomguard.core.session import replay
 from roomguard.store import Store
+from tests.builders import build_client
 from tests.strategies import (
     HOSTILE_SAMPLES,
     any_event,
@@ -117,9 +118,8 @@ def test_settings_come_back_equal_after_reopen(key, value):
 
 
 def test_every_hostile_sample_survives_as_a_client_name(store_path):
-    from roomguard.core.models import Client
 
-    saved = [Client(name=text or "(empty)", notes=text) for text in HOSTILE_SAMPLES]
+    saved = [build_client(name=text or "(empty)", notes=text) for text in HOSTILE_SAMPLES]
     with Store.open(store_path) as store:
         for client in saved:
             store.save_client(client)

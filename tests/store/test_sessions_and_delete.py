@@ -7,9 +7,10 @@ from datetime import date, datetime
 import pytest
 
 from roomguard.core.events import NoteAdded, PresenceChanged
-from roomguard.core.models import Agreement, Client, Participant, Role
+from roomguard.core.models import Role
 from roomguard.store import Store, StoreReadOnly
 from roomguard.store.errors import FileMissing
+from tests.builders import build_agreement, build_client, build_party
 
 STARTS = {
     "ann": [datetime(2025, 12, 30, 9), datetime(2026, 1, 5, 9), datetime(2026, 1, 5, 14)],
@@ -21,11 +22,11 @@ STARTS = {
 def practice(store_path):
     with Store.open(store_path) as store:
         for cid, name in (("ann0000000000001", "Ann Secret"), ("bea0000000000002", "Bea")):
-            store.save_client(Client(name=name, id=cid))
+            store.save_client(build_client(name=name, id=cid))
             store.save_agreement(
-                Agreement(
+                build_agreement(
                     client_id=cid,
-                    participants=[Participant(name=f"{name} herself", role=Role.CLIENT)],
+                    participants=[build_party(name=f"{name} herself", role=Role.CLIENT)],
                 )
             )
         ids = {}
@@ -189,9 +190,9 @@ def test_a_deleted_client_can_be_recreated_from_scratch(practice):
     ann = "ann0000000000001"
     with Store.open(root) as store:
         store.delete_client(ann)
-        store.save_client(Client(name="Ann Again", id=ann))
+        store.save_client(build_client(name="Ann Again", id=ann))
         assert store.agreement(ann) is None
-        store.save_agreement(Agreement(client_id=ann, id="fresh"))
+        store.save_agreement(build_agreement(client_id=ann, id="fresh"))
     with Store.open(root) as store:
         assert store.agreement(ann).id == "fresh"
         assert list(store.sessions(client_id=ann)) == []

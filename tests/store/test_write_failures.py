@@ -7,8 +7,9 @@ from datetime import datetime
 import pytest
 
 from roomguard.core.events import NoteAdded, PresenceChanged
-from roomguard.core.models import Agreement, Client, SessionRecord
+from roomguard.core.models import SessionRecord
 from roomguard.store import Store, WriteFailed
+from tests.builders import build_agreement, build_client
 from tests.store.faults import fault, half_then_refuse, refuse, temp_files
 
 T0 = datetime(2026, 3, 2, 10, 0)
@@ -25,8 +26,8 @@ JOURNAL_FAULTS = FAULTS[:3]  # the journal never renames
 @pytest.fixture
 def seeded(store_path):
     with Store.open(store_path) as store:
-        store.save_client(Client(name="Ann", id="ann"))
-        store.save_agreement(Agreement(client_id="ann", id="ag", muted_phrases=["v1"]))
+        store.save_client(build_client(name="Ann", id="ann"))
+        store.save_agreement(build_agreement(client_id="ann", id="ag", muted_phrases=["v1"]))
         record = store.start_session("ann", T0, 1, ["p1"])
         store.append_event(record.id, NoteAdded(at=T0, text="first"))
         store.set_setting("theme", "dark")
@@ -49,12 +50,12 @@ def state(store: Store, record: SessionRecord):
 
 
 WRITES = {
-    "save_client": lambda s, r: s.save_client(Client(name="Bea", id="bea")),
-    "rename_client": lambda s, r: s.save_client(Client(name="Ann Renamed", id="ann")),
+    "save_client": lambda s, r: s.save_client(build_client(name="Bea", id="bea")),
+    "rename_client": lambda s, r: s.save_client(build_client(name="Ann Renamed", id="ann")),
     "save_agreement": lambda s, r: s.save_agreement(
-        Agreement(client_id="ann", id="ag", muted_phrases=["v2"])
+        build_agreement(client_id="ann", id="ag", muted_phrases=["v2"])
     ),
-    "new_agreement": lambda s, r: s.save_agreement(Agreement(client_id="bea", id="ag2")),
+    "new_agreement": lambda s, r: s.save_agreement(build_agreement(client_id="bea", id="ag2")),
     "update_session": lambda s, r: s.update_session(
         SessionRecord(client_id="ann", started_at=r.started_at, id=r.id, alerts=3)
     ),
@@ -136,9 +137,9 @@ def test_many_failures_in_a_row_then_recovery(seeded):
             with fault(root, write=refuse), pytest.raises(WriteFailed):
                 store.append_event(record.id, NoteAdded(at=T0, text="lost"))
             with fault(root, write=refuse), pytest.raises(WriteFailed):
-                store.save_agreement(Agreement(client_id="ann", id="ag", muted_phrases=["lost"]))
+                store.save_agreement(build_agreement(client_id="ann", id="ag", muted_phrases=["lost"]))
         store.append_event(record.id, NoteAdded(at=T0, text="kept"))
-        store.save_agreement(Agreement(client_id="ann", id="ag", muted_phrases=["kept"]))
+        store.save_agreement(build_agreement(client_id="ann", id="ag", muted_phrases=["kept"]))
     with Store.open(root) as again:
         assert [e.text for e in again.events(record.id)[1:]] == ["first", "kept"]
         assert again.agreement("ann").muted_phrases == ["kept"]

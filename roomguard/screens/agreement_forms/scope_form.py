@@ -112,7 +112,7 @@ class ScopeForm(AgreementForm[ScopeExtension]):
     def candidate(self) -> ScopeExtension:
         _, starts, ends = self._dates()
         chosen = self.query_one("#participant_id", Select).value
-        scope = copy.deepcopy(self.existing) if self.existing else ScopeExtension("", [], "")
+        scope = copy.deepcopy(self.existing) if self.existing else ScopeExtension("", [], "", self.today)
         scope.participant_id = chosen if isinstance(chosen, str) else ""
         scope.topic_ids = [str(t) for t in self.query_one("#topic_ids", SelectionList).selected]
         scope.reason = self.query_one("#reason", Input).value.strip()

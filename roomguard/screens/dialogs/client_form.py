@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
-from roomguard.core.models import Agreement, Client, Participant, Role
+from roomguard.core.models import Agreement, Client, Participant, Role, Terms
 from roomguard.core.validation import validate_client
 from roomguard.screens.dialogs.discard import DiscardGuard
 from roomguard.screens.dialogs.frame import DialogFrame
@@ -41,7 +41,8 @@ class ClientForm(UsesHost, DiscardGuard[Client]):
     def errors(self) -> dict[str, str]:
         name = self.query_one("#name", Input).value.strip()
         coach = self.query_one("#coach", Input).value.strip()
-        out = {e.field: e.message for e in validate_client(Client(name), self.host.store.clients())}
+        out = {e.field: e.message for e in validate_client(Client(name, created_on=self.host.today()),
+                                                         self.host.store.clients())}
         if not coach:
             out["coach"] = "your name is required: you are a party to every agreement"
         return out
@@ -66,10 +67,12 @@ class ClientForm(UsesHost, DiscardGuard[Client]):
         name = self.query_one("#name", Input).value.strip()
         coach = self.query_one("#coach", Input).value.strip()
         aliases = [a.strip() for a in self.query_one("#aliases", Input).value.split(",") if a.strip()]
-        today = self.host.today()
+        now = self.host.clock().replace(microsecond=0)
+        today = now.date()
         client = Client(name, created_on=today)
         agreement = Agreement(
             client_id=client.id,
+            terms=Terms(created_at=now),
             participants=[
                 Participant(name, Role.CLIENT, aliases=aliases, added_on=today),
                 Participant(coach, Role.COACH, added_on=today),

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from roomguard.core.reports import describe_clock_change
 from roomguard.core.session import PresenceInterval, SessionSummary
 from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.widgets.literal import literal
@@ -59,6 +60,8 @@ def summary_text(
     ended = f"{summary.ended_at:%H:%M}" if summary.ended_at is not None else "not ended"
     parts.append(Text(f"{_when(summary.started_at)} – {ended} · {_length(summary.duration)} · "
                       f"{summary.notes} note{'s' if summary.notes != 1 else ''}"))
+    for change in summary.clock_changes:  # why times differ from the wall clock
+        parts.append(Text(f"Clock: {describe_clock_change(change)}.", style="yellow"))
 
     people = Table(title="Who was in the room", title_justify="left", box=None, expand=True,
                    show_header=True, header_style="bold")
