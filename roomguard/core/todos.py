@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from roomguard.core.consent import ConsentState, consent_state
+from roomguard.core.instants import instant
 from roomguard.core.models import Agreement, Todo
 
 
@@ -22,8 +23,10 @@ class TodoError(ValueError):
 
 
 def open_todos(agreement: Agreement) -> list[Todo]:
-    """The to-dos not yet done, oldest first."""
-    return sorted((t for t in agreement.todos if t.done_at is None), key=lambda t: t.created_at)
+    """The to-dos not yet done, oldest first (in real time: a store's older to-dos carry naive
+    times, newer ones aware ones, and the two do not compare directly)."""
+    return sorted((t for t in agreement.todos if t.done_at is None),
+                  key=lambda t: instant(t.created_at))
 
 
 class DatedText(Protocol):

@@ -15,7 +15,7 @@ import pytest
 
 from roomguard.core.events import ClockWentBack, Event, NoteAdded
 from roomguard.core.instants import elapsed, instant, latest, moved_on
-from roomguard.core.models import Agreement, Role, SessionRecord
+from roomguard.core.models import Agreement, Role, SessionRecord, Todo
 from roomguard.core.reports import (
     assistant_safe_summary,
     coach_summary_markdown,
@@ -23,6 +23,7 @@ from roomguard.core.reports import (
     describe_span,
 )
 from roomguard.core.session import CLOCK_SLACK, Guard, SessionSummary, replay, summarise
+from roomguard.core.todos import open_todos
 from tests.builders import build_agreement, build_client, build_party
 from tests.clocks import AUTUMN_NIGHT, LONDON, SPRING_NIGHT, local_zone, london
 
@@ -204,3 +205,13 @@ def test_notes_dated_by_the_guard_stay_in_the_order_they_were_typed() -> None:
     notes = [e for e in journal if isinstance(e, NoteAdded)]
     assert [n.text for n in notes] == [f"note {i}" for i in range(len(readings))]
     assert sorted(journal, key=lambda e: instant(e.at)) == journal
+
+
+def test_open_to_dos_of_an_old_store_and_a_new_session_list_oldest_first() -> None:
+    """An old to-do holds a naive time, one made under the aware clock an aware one."""
+    with local_zone("Europe/London"):
+        old = Todo("written consent from Sam", datetime(2026, 10, 1, 9, 0))
+        new = Todo("written consent from Jo", london(AUTUMN_NIGHT, 1, 10, fold=1))
+        agreement = ann_and_alex()
+        agreement.todos = [new, old]
+        assert open_todos(agreement) == [old, new]
