@@ -18,6 +18,7 @@ from roomguard.core.events import (
     DiscreetModeChanged,
     Event,
     GuestJoined,
+    MentionRepeated,
     NoteAdded,
     PresenceChanged,
     PresenceSource,
@@ -312,11 +313,15 @@ def test_repeated_alert_is_not_raised_while_unacknowledged() -> None:
     # Someone else uncleared arrives: a new situation.
     new = alerts(guard.add_guest("Visitor", at(4)))
     assert len(new) == 1 and set(new[0].uncleared) == {"mum", new[0].uncleared[1]}
-    assert alerts(guard.observe_line("doctor", at(5), TopicSource.NOTE, [HEALTH])) == []
-    # Once the first is answered it no longer blocks — but the second still matches.
+    # A mention after that arrival is its own alert: the arrival's never hides it (issue 19).
+    (said,) = alerts(guard.observe_line("doctor", at(5), TopicSource.NOTE, [HEALTH]))
+    assert said.trigger_kind == "topic detected" and set(said.uncleared) == set(new[0].uncleared)
+    # Once the first is answered it no longer blocks — but the mention's alert still matches.
     guard.acknowledge(first[0].id, AckAction.PAUSED, at(6))
     assert alerts(guard.observe_line("doctor", at(7), TopicSource.NOTE, [HEALTH])) == []
+    assert len(guard.state.mentions[said.id]) == 1
     guard.acknowledge(new[0].id, AckAction.PAUSED, at(8))
+    guard.acknowledge(said.id, AckAction.PAUSED, at(8))
     assert len(alerts(guard.observe_line("doctor", at(9), TopicSource.NOTE, [HEALTH]))) == 1
 
 
@@ -479,7 +484,24 @@ def test_speaker_joining_during_active_topic_alerts_once() -> None:
     guard = started()
     guard.observe_line("doctor", at(1), TopicSource.TRANSCRIPT, [HEALTH])
     events = guard.observe_line("the hospital", at(2), TopicSource.TRANSCRIPT, [HEALTH_2], "Mum")
-    assert kinds(events) == ["presence", "alert", "topic"]  # the line's alert would repeat it
+    # The arrival's alert, then the line's own: an arrival never hides a mention (issue 19).
+    assert kinds(events) == ["presence", "alert", "topic", "alert"]
+    arrival, mention = [e for e in events if isinstance(e, AlertRaised)]
+    assert (arrival.trigger_kind, mention.trigger_kind) == ("person joined", "topic detected")
+    assert mention.phrase == HEALTH_2.phrase
+
+
+def test_a_repeated_mention_is_recorded_under_its_waiting_alert() -> None:
+    guard = started("mum")
+    (first,) = alerts(guard.observe_line("doctor", at(1), TopicSource.NOTE, [HEALTH]))
+    again = guard.observe_line("the hospital", at(2), TopicSource.NOTE, [HEALTH_2])
+    assert kinds(again) == ["topic", "mention"]
+    (repeat,) = [e for e in again if isinstance(e, MentionRepeated)]
+    assert (repeat.alert_id, repeat.line, repeat.phrase) == (first.id, "the hospital",
+                                                             HEALTH_2.phrase)
+    assert guard.state.mentions[first.id] == [repeat]
+    (outcome,) = summarise(guard.state, guard.agreement).alerts
+    assert outcome.mentions == 2
 
 
 # -- summary -----------------------------------------------------------------------------
@@ -618,7 +640,9 @@ def test_guard_never_holds_two_open_alerts_for_the_same_situation(
     ops: list[tuple[str, object]], seed: int
 ) -> None:
     guard, _ = run(ops, seed)
-    situations = [(a.topic_id, frozenset(a.uncleared)) for a in guard.state.unacknowledged()]
+    # At most one alert about what was said (a mention or a mark) and one about an arrival.
+    situations = [(a.topic_id, frozenset(a.uncleared), a.trigger_kind == "person joined")
+                  for a in guard.state.unacknowledged()]
     assert len(situations) == len(set(situations))
 
 

@@ -50,7 +50,7 @@ def test_an_alert_reads_in_full_and_discreetly() -> None:
     wording, alert = alert_with_grace_present()
     view = wording.alert_view(alert)
     assert "Family conflict" in view.text and "Grace [b]Kim[/b]" in view.text
-    assert view.masked == "Alert on Private topic 1 — NOT cleared: Grace [b]Kim[/b]"
+    assert view.masked == "Alert on Private topic 1 — 1 person present not cleared"
     assert "Family conflict" not in view.masked and "argument" not in view.masked
 
 
