@@ -190,8 +190,8 @@ def test_truncated_practice_file_shows_the_problem_and_is_left_untouched(
 
     term = new_terminal(terminals, tmp_path)
     term.start(["--db", str(store)])
-    screen = term.wait_for("Store file unreadable")
-    assert unwrapped(f"{practice} cannot be read: invalid JSON") in unwrapped(words(screen)), screen
+    screen = term.wait_for("Store file damaged")
+    assert unwrapped(f"{practice} is damaged: it is cut short") in unwrapped(words(screen)), screen
     assert "Backups (newest first)" in screen and "manual" in screen
     assert "Restore selected backup" in screen
     assert "Priya Raman" not in screen  # no half-read practice behind it
