@@ -31,9 +31,22 @@ def run_list(args: argparse.Namespace) -> int:
     backups = list_backups(args.store_path, check=True)
     if not backups:
         print(f"no backups in {args.store_path}")
-    for b in backups:
-        print(f"{b.name}  {b.created:%Y-%m-%d %H:%M:%S}  {b.reason:<20} {b.size:>12,} bytes  "
-              f"{b.state}")
+        return exit_codes.OK
+    # Every column as wide as its widest entry: names and reasons differ in length
+    # ("daily", "post-deletion"), and fixed widths left the columns out of line.
+    rows = [(b.name, f"{b.created:%Y-%m-%d %H:%M:%S}", b.reason, f"{b.size:,} bytes", b.state)
+            for b in backups]
+    header = ("NAME", "CREATED", "REASON", "SIZE", "STATE")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    right = {3}  # sizes line up on their last digit
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
+                         for i, (cell, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    print(line(header))
+    for b, row in zip(backups, rows, strict=True):
+        print(line(row))
         if b.state != "good" and b.problems:
             print(f"    {b.problems[0]}")
     return exit_codes.OK

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from roomguard.core.cadence import DueState, review_due
 from roomguard.core.consent import ConsentState, assess_consent, in_force, party_consents
@@ -52,6 +52,7 @@ from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.store.atomic import atomic_write, ensure_dir
 from roomguard.widgets.consent_table import PartiesTable
+from roomguard.widgets.folding_footer import FoldingFooter
 from roomguard.widgets.keyed_table import KeyedTable
 from roomguard.widgets.literal import literal
 from roomguard.widgets.mute_table import MuteTable
@@ -85,9 +86,9 @@ class AgreementsScreen(UsesHost, Screen[None]):
         Binding("p", "add_party", "Add party"),
         Binding("t", "add_topic", "Add topic"),
         Binding("r", "record_consent", "Record consent"),
-        Binding("v", "revoke_consent", "Revoke consent"),
+        Binding("v", "revoke_consent", "Revoke consent", show=False),
         Binding("g", "generate", "Generate document"),
-        Binding("x", "add_scope", "Add scope extension"),
+        Binding("x", "add_scope", "Add scope extension", show=False),
         Binding("e", "edit", "Edit highlighted"),
         Binding("y", "history", "Terms history"),
         Binding("s", "shareable", "Shareable categories", show=False),
@@ -125,7 +126,7 @@ class AgreementsScreen(UsesHost, Screen[None]):
             with Vertical(id="side"):
                 yield Static("", id="shareable", classes="pane")
                 yield Static("", id="review", classes="pane")
-        yield Footer()
+        yield FoldingFooter(palette_from=130)  # the keys shown fit at 120; all are in help
 
     def on_mount(self) -> None:
         self.query_one("#parties-pane").border_title = "Parties"
@@ -224,6 +225,12 @@ class AgreementsScreen(UsesHost, Screen[None]):
                 f"\n{due.state.value.capitalize()} {format_date(due.due_on)}: ", style=style
             )
             text.append_text(literal("; ".join(due.reasons), limit=300))
+        # The booked session (n) was shown only in the assistant-safe summary.
+        booked = agreement.next_session
+        if booked is not None:
+            text.append(f"\nNext session {describe_date(booked.date())}, {booked:%H:%M} (n)")
+        else:
+            text.append("\nNo next session booked (n)", style="dim")
         return text
 
     # ----------------------------------------------------------------- what is highlighted

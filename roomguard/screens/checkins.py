@@ -309,7 +309,22 @@ class CheckinsScreen(UsesHost, Screen[None]):
             path = ics_path(self.host.store.setting(ICS_SETTING))
         except StoreError:
             path = ics_path(None)
-        self.export_ics(list(self._rows.values()), path)
+        from roomguard.screens.dialogs.ics_form import IcsPathForm
+
+        rows = list(self._rows.values())
+
+        def chosen(where: Path | None) -> None:
+            """Remember where (the next export offers it), then write and say where."""
+            if where is None:
+                return
+            if where != path and not self.host.store.readonly:
+                try:
+                    self.host.store.set_setting(ICS_SETTING, str(where))
+                except StoreError as exc:  # the file is still written; only the default is lost
+                    self.notify(str(exc), title=exc.title, severity="warning", markup=False)
+            self.export_ics(rows, where)
+
+        self.app.push_screen(IcsPathForm(path), chosen)
 
     @work(thread=True, exclusive=True, group="checkins-export")
     def export_ics(self, rows: list[CheckinRow], path: Path) -> None:

@@ -8,7 +8,7 @@ records never delay the first screen.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from rich.text import Text
 from textual import on, work
@@ -17,10 +17,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from roomguard.core.instants import elapsed
-from roomguard.core.models import Client, ClientStatus
+from roomguard.core.models import Agreement, Client, ClientStatus
 from roomguard.core.retention import (
     RETENTION_SETTING,
     describe_retention,
@@ -32,11 +32,13 @@ from roomguard.core.text import printable
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
 from roomguard.widgets.due_summary import DueSummary
+from roomguard.widgets.folding_footer import FoldingFooter
 from roomguard.widgets.literal import literal
 from roomguard.widgets.record_table import RecordTable
 
 RECENT_SESSIONS = 20
 DISPOSAL_STYLE = "bold red"
+DAY_CHECK_SECONDS = 60.0  # how often home checks that the day has not changed under it
 CELL_CHARS = 30  # user text wider than this is cut short in a table cell
 
 
@@ -102,7 +104,7 @@ class HomeScreen(UsesHost, Screen[None]):
             with Vertical(classes="pane", id="sessions-pane"):
                 yield RecordTable(id="sessions")
         yield DueSummary()
-        yield Footer()
+        yield FoldingFooter(palette_from=100)  # every key fits at 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#clients-pane").border_title = "Clients"
@@ -112,20 +114,47 @@ class HomeScreen(UsesHost, Screen[None]):
         clients.add_column("Third parties", key="parties")
         clients.add_column("Agreement", key="state")
         clients.add_column("Next review", key="review")
+        clients.add_column("Next session", key="session")
         sessions = self.query_one("#sessions", RecordTable)
         for label in ("When", "Client", "Length", "Alerts"):
             sessions.add_column(label, key=label.lower())
         self.reload()
         self.call_after_refresh(self.warn_disposal_due)  # a toast: after the first frame
+        self._shown_day = self.host.today()
+        self._wait_for_midnight()
+        # A suspended machine stops the timer's clock: check the day each minute as well.
+        self.set_interval(DAY_CHECK_SECONDS, self.check_day)
         if self.host.store.is_empty() and not self.host.want_demo and not self.host.store.readonly:
             self.call_after_refresh(self.offer_onboarding)
+
+    # ----------------------------------------------------------------- a new day
+    # Home left open keeps showing states that depend on the date (overdue, expired, in force):
+    # they are worked out again at local midnight, and after the machine wakes on a later day.
+    def seconds_to_midnight(self) -> float:
+        """From the app's clock (injectable), how long until the next local midnight."""
+        now = self.host.clock()
+        midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=now.tzinfo)
+        return max(1.0, (midnight - now).total_seconds())
+
+    def _wait_for_midnight(self) -> None:
+        self._midnight = self.set_timer(self.seconds_to_midnight(), self.at_midnight)
+
+    def at_midnight(self) -> None:
+        self.check_day()
+        self._wait_for_midnight()
+
+    def check_day(self) -> None:
+        """Reload when the app's clock has moved on to another day since the last reload."""
+        if self.host.today() != self._shown_day:
+            self.reload()
 
     # ----------------------------------------------------------------- data
     def reload(self) -> None:
         store = self.host.store
         self._clients = {c.id: c for c in store.clients()}
         years, today = self._retention_years(), self.host.today()
-        rows: list[tuple[str, tuple[Text, str, Text, str]]] = []
+        self._shown_day = today
+        rows: list[tuple[str, tuple[Text, str, Text, str, str]]] = []
         for client in self._clients.values():
             is_closed = client.status is ClientStatus.CLOSED
             if is_closed and not self.show_closed:
@@ -135,7 +164,7 @@ class HomeScreen(UsesHost, Screen[None]):
             if is_closed:
                 state = closed_state(client, today, years)
                 name.append(" (closed)", style="dim")
-            rows.append((client.id, (name, "", state, "")))
+            rows.append((client.id, (name, "", state, "", "")))
         self.query_one("#clients", RecordTable).refill(rows)
         closed = sum(c.status is ClientStatus.CLOSED for c in self._clients.values())
         self.query_one("#clients-pane").border_subtitle = (
@@ -176,7 +205,6 @@ class HomeScreen(UsesHost, Screen[None]):
     @work(thread=True, exclusive=True, group="home-states")
     def compute_states(self, today: date) -> None:
         from roomguard.core.cadence import DueState, review_due
-        from roomguard.core.consent import in_force, must_reconsent
         from roomguard.core.todos import open_todos
 
         overdue = due_soon = todos = 0
@@ -184,15 +212,13 @@ class HomeScreen(UsesHost, Screen[None]):
             years = self._retention_years()
             for client, agreement in self.host.store.agreements():
                 third = [p.name for p in agreement.active_participants(today) if p.role.is_third_party]
+                booked = ""
                 if client.status is ClientStatus.CLOSED:
                     state = closed_state(client, today, years)
                     review = ""
                 else:
-                    if in_force(agreement, today):
-                        state = Text("in force", style="green")
-                    else:
-                        missing = len(must_reconsent(agreement, today))
-                        state = Text(f"consent needed ({missing})", style="bold yellow")
+                    state = consent_cell(agreement, today)
+                    booked = booked_cell(agreement.next_session, today)
                     due = review_due(agreement, today)
                     todos += len(open_todos(agreement))
                     review = due.due_on.isoformat() if due.due_on else "not scheduled"
@@ -202,7 +228,8 @@ class HomeScreen(UsesHost, Screen[None]):
                     elif due.state is DueState.DUE_SOON:
                         due_soon += 1
                 self.app.call_from_thread(
-                    self._set_state, client.id, _cell(", ".join(third) or "—"), state, review
+                    self._set_state, client.id, _cell(", ".join(third) or "—"), state, review,
+                    booked,
                 )
         except StoreError as exc:
             self.app.call_from_thread(
@@ -210,13 +237,15 @@ class HomeScreen(UsesHost, Screen[None]):
             )
         self.app.call_from_thread(self._set_due, overdue, due_soon, todos)
 
-    def _set_state(self, client_id: str, parties: Text, state: Text, review: str) -> None:
+    def _set_state(self, client_id: str, parties: Text, state: Text, review: str,
+                   booked: str = "") -> None:
         table = self.query_one("#clients", RecordTable)
         if client_id not in table.rows:
             return
         table.update_cell(client_id, "parties", parties, update_width=True)
         table.update_cell(client_id, "state", state, update_width=True)
         table.update_cell(client_id, "review", review, update_width=True)
+        table.update_cell(client_id, "session", booked, update_width=True)
 
     def _set_due(self, overdue: int, due_soon: int, todos: int = 0) -> None:
         summary = self.query_one(DueSummary)
@@ -388,6 +417,33 @@ class HomeScreen(UsesHost, Screen[None]):
                 self.action_new_client()
 
         self.app.push_screen(Onboarding(), chosen)
+
+
+def consent_cell(agreement: Agreement, today: date) -> Text:
+    """The Agreement cell: "in force", or what stops it, counted by kind ("consent: 1 expired,
+    1 outdated"). It once said "consent needed (0)" for a consent that had only expired: the
+    count was of parties who must consent to new terms, not of every consent that is not valid.
+    """
+    from roomguard.core.consent import in_force, party_consents
+
+    if in_force(agreement, today):
+        return Text("in force", style="green")
+    kinds: dict[str, int] = {}
+    for row in party_consents(agreement, today):
+        if not row.state.is_valid:
+            kinds[row.state.value] = kinds.get(row.state.value, 0) + 1
+    if not kinds:
+        return Text("not in force (no client party)", style="bold yellow")
+    return Text("consent: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items()),
+                style="bold yellow")
+
+
+def booked_cell(booked: datetime | None, today: date) -> str:
+    """The next booked session (agreement screen, n), once shown only in the assistant-safe
+    summary; a booking in the past is not shown."""
+    if booked is None or booked.date() < today:
+        return ""
+    return f"{booked:%a %d %b %H:%M}"
 
 
 def closed_state(client: Client, today: date, years: int) -> Text:

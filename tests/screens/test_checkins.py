@@ -15,6 +15,7 @@ from roomguard.core.models import Agreement, Client, Participant, ReviewOutcome,
 from roomguard.screens.checkins import CheckinsScreen
 from roomguard.screens.commands import binding_commands
 from roomguard.screens.dialogs.confirm import Confirm
+from roomguard.screens.dialogs.ics_form import IcsPathForm
 from roomguard.screens.dialogs.reschedule_form import RescheduleForm
 from roomguard.screens.dialogs.review_form import ReviewForm
 from roomguard.screens.home import HomeScreen
@@ -534,10 +535,14 @@ async def test_e_exports_an_ics_file_with_stable_uids(store_path: Path) -> None:
     target = Path.home() / "roomguard-checkins.ics"
     async with app.run_test(size=SIZE) as pilot:
         await open_checkins(pilot)
-        await pilot.press("e")
+        await pilot.press("e")  # asks where, offering the last place (the home folder at first)
+        await settle(pilot)
+        assert isinstance(app.screen, IcsPathForm)
+        assert app.screen.query_one("#ics-path", Input).value == str(target)
+        await pilot.press("enter")
         await settle(pilot)
         first = Calendar.from_ical(target.read_bytes())
-        await pilot.press("e")
+        await pilot.press("e", "enter")
         await settle(pilot)
         second = Calendar.from_ical(target.read_bytes())
         messages = [str(n.message) for n in app._notifications]
@@ -548,16 +553,27 @@ async def test_e_exports_an_ics_file_with_stable_uids(store_path: Path) -> None:
     assert any(str(target) in m for m in messages)
 
 
-async def test_export_to_a_setting_path_that_cannot_be_written_says_so(store_path: Path) -> None:
+async def test_export_to_a_path_that_cannot_be_written_says_so(
+    store_path: Path, tmp_path: Path
+) -> None:
     seeded(store_path)
     with Store.open(store_path) as store:
         store.set_setting("checkins_ics_path", str(store_path / "no-such-dir" / "x.ics"))
     app = make_app(store_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_checkins(pilot)
-        await pilot.press("e")
+        await pilot.press("e", "enter")
         await settle(pilot)
-        assert any("Could not write" in str(n.message) for n in app._notifications)
+        form = app.screen
+        assert isinstance(form, IcsPathForm)  # said inline, nothing written
+        assert "does not exist" in str(form.query_one("#ics-path-error", Label).render())
+        form.query_one("#ics-path", Input).value = str(tmp_path / "reviews.ics")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (tmp_path / "reviews.ics").exists()
+        assert any(str(tmp_path / "reviews.ics") in str(n.message) for n in app._notifications)
+    with Store.open(store_path, readonly=True) as store:  # offered first next time
+        assert store.setting("checkins_ics_path") == str(tmp_path / "reviews.ics")
 
 
 # --- snapshot ---------------------------------------------------------------------------------

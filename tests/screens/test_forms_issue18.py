@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from roomguard.core.models import CadenceKind
 from roomguard.core.policy import GUEST_REASON
@@ -125,3 +125,20 @@ async def test_help_names_the_question_mark_as_the_footer_does(tmp_path: Path) -
 
 def test_a_guest_reads_guest_not_on_the_agreement() -> None:
     assert f"Bob ({GUEST_REASON})" == "Bob (guest, not on the agreement)"
+
+
+async def test_the_coachs_name_is_remembered_for_the_next_client(tmp_path: Path) -> None:
+    app = make_app(seeded_store(tmp_path / "store"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        fill(app, name="Dana Reyes", coach="Sam Lee")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.store.setting("coach_name") == "Sam Lee"
+        app.pop_screen()  # the new client's agreement opened: back home
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.query_one("#coach", Input).value == "Sam Lee"  # not retyped

@@ -14,7 +14,10 @@ first and the buttons second, Tab follows the dialog from top to bottom.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Offset, Region
 from textual.widget import Widget
 
 
@@ -28,6 +31,13 @@ class DialogBody(VerticalScroll):
         max-height: 100%;
     }
     """
+
+    def scroll_to_region(self, region: Region, **kwargs: Any) -> Offset:
+        """Scroll only as far as needed, never to centre: Textual centres a newly focused
+        widget it cannot show whole, which at 80x24 scrolled the acknowledge dialog's title and
+        alert out of sight before the coach had read them."""
+        kwargs["center"] = False
+        return super().scroll_to_region(region, **kwargs)
 
     def allow_focus(self) -> bool:
         if self.max_scroll_y <= 0:

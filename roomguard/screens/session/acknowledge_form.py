@@ -73,8 +73,8 @@ class ChoiceSet(RadioSet):
         """Enter on the chosen way."""
 
     def __init__(self, *buttons: RadioButton, on_letter: Callable[[str], bool],
-                 id: str | None = None) -> None:
-        super().__init__(*buttons, id=id)
+                 id: str | None = None, compact: bool = False) -> None:
+        super().__init__(*buttons, id=id, compact=compact)
         self._on_letter = on_letter
 
     async def _on_key(self, event: events.Key) -> None:
@@ -150,7 +150,8 @@ class AcknowledgeForm(DiscardGuard[Acknowledgement]):
             yield Static(title, classes="title")
             yield Static(literal(self.description, limit=1000), id="ack-alert")
             yield Label("How did you handle it?", classes="field-label")
-            with ChoiceSet(id="ack-action", on_letter=self._letter):
+            # Compact (no border): at 80x24 the alert, the choices and the note fit together.
+            with ChoiceSet(id="ack-action", on_letter=self._letter, compact=True):
                 for _, _, label in CHOICES:
                     yield RadioButton(Text(label))
             yield Label("", id="action-error", classes="error", markup=False)
