@@ -28,6 +28,7 @@ from tests.reliability.test_disk_full_ui import (
     error_toasts,
     journal_events,
     session_app,
+    status_line,
     wait_until,
 )
 from tests.screens.helpers import seeded_store
@@ -71,16 +72,18 @@ async def test_five_long_notes_typed_on_a_full_disk_are_five_events_once_it_clea
         for text in notes:
             type_burst(app, text + "\r")
             await asyncio.sleep(GAP)  # the next note comes whether or not this one is handled
-        await wait_until(pilot, lambda: logged_notes(screen)[-1:] == notes[-1:])
+        await wait_until(pilot, lambda: logged_notes(screen)[-1:] == notes[-1:], timeout=120)
         assert logged_notes(screen) == notes, [n[:12] + "…" + n[-12:] for n in logged_notes(screen)]
         assert screen.query_one("#notes", LineInput).value == ""
         assert screen.unsaved_count >= len(notes)
         retries = fault.refused
-        await wait_until(pilot, lambda: fault.refused > retries)  # the timer failed again
-        assert len(error_toasts(app)) == 1, error_toasts(app)
+        await wait_until(pilot, lambda: fault.refused > retries, timeout=60)  # failed again
+        # Told once (the toast may have timed out by now on a busy machine), and counted.
+        assert len(error_toasts(app)) <= 1, error_toasts(app)
+        assert f"{screen.unsaved_count} events not yet saved" in status_line(screen)
 
         fault.on = False
-        await wait_until(pilot, lambda: screen.unsaved_count == 0)
+        await wait_until(pilot, lambda: screen.unsaved_count == 0, timeout=60)
         assert logged_notes(screen) == notes
 
     saved = [e.text for e in journal_events(path, session_id) if isinstance(e, NoteAdded)]
