@@ -8,13 +8,15 @@ a program (``docs/EXPORT.md`` describes each field). Built from an
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roomguard.cli.output import _UNSAFE_IN_JSON, _escape, json_text
-from roomguard.core.attendance import PresenceChange
 from roomguard.core.text import printable
 from roomguard.core.transcript import Utterance
 from roomguard.live.audit import AuditAlert, AuditMention, AuditResult, TopicMention, offset_stamp
+
+if TYPE_CHECKING:
+    from roomguard.core.attendance import PresenceChange
 
 __all__ = [
     "alerts_json",

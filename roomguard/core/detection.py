@@ -215,7 +215,10 @@ class Detector:
         if not text:
             return []
         form, aligned = search_form(text, self._max_gap)
-        return self._hits(text, form, aligned, self._match(form))
+        matches = self._match(form)
+        if not matches and not self._patterns:
+            return []  # most lines: nothing to place
+        return self._hits(text, form, aligned, matches)
 
     def topics_in(self, text: str) -> set[str]:
         """Ids of the topics that come up in *text*; the same as the topics of :meth:`scan`."""

@@ -36,17 +36,22 @@ PLAIN_SECONDS_PER_LINE = 5
 
 def cue_offset(utterance: Utterance) -> timedelta:
     """The utterance's time from the start of the transcript."""
+    return timedelta(milliseconds=cue_millis(utterance))
+
+
+def cue_millis(utterance: Utterance) -> int:
+    """:func:`cue_offset` in whole milliseconds (what a check compares, line after line)."""
     cue = utterance.cue_time
     if not cue:
-        return timedelta(seconds=PLAIN_SECONDS_PER_LINE * max(0, utterance.line_no - 1))
+        return PLAIN_SECONDS_PER_LINE * 1000 * max(0, utterance.line_no - 1)
     if len(cue) == 12 and cue[2] == cue[5] == ":" and cue[8] == ".":  # "00:01:02.500": usual
         try:
-            return timedelta(milliseconds=(
-                (int(cue[:2]) * 60 + int(cue[3:5])) * 60 + int(cue[6:8])) * 1000 + int(cue[9:]))
+            return ((int(cue[:2]) * 60 + int(cue[3:5])) * 60 + int(cue[6:8])) * 1000 + int(cue[9:])
         except ValueError:
             pass
-    hours, minutes, rest = ("0:" * (2 - utterance.cue_time.count(":")) + utterance.cue_time).split(":")
-    return timedelta(hours=int(hours), minutes=int(minutes), seconds=float(rest.replace(",", ".")))
+    hours, minutes, rest = ("0:" * (2 - cue.count(":")) + cue).split(":")
+    seconds = float(rest.replace(",", "."))
+    return (int(hours) * 60 + int(minutes)) * 60_000 + round(seconds * 1000)
 
 
 @dataclass(frozen=True, slots=True)

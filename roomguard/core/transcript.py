@@ -107,6 +107,7 @@ _TIME_PARTS_RE = re.compile(r"(?:([0-9]+):)?([0-9]{1,2}):([0-9]{1,2})(?:[.,]([0-
 # it starts with a token holding a digit, then the arrow. Caption text with an arrow in it
 # ("a --> b") does not.
 _LOOSE_TIMING_RE = re.compile(r"[ \t]*[0-9][^ \t]*[ \t]*-->")
+_NORMAL_TIME_RE = re.compile(r"[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}", re.ASCII)
 
 
 def _millis(fraction: str | None) -> str:
@@ -122,13 +123,7 @@ def _millis(fraction: str | None) -> str:
 
 def _normalise_time(raw: str, *, need_hours_or_fraction: bool = False) -> str:
     """``1:02,500`` -> ``00:01:02.500``. Anything that is not a time comes back as written."""
-    if (
-        len(raw) == 12
-        and raw[2] == raw[5] == ":"
-        and raw[8] == "."
-        and raw.isascii()
-        and raw.replace(":", "").replace(".", "").isdecimal()
-    ):
+    if len(raw) == 12 and _NORMAL_TIME_RE.fullmatch(raw):
         return raw  # already "00:01:02.500", the usual case
     match = _TIME_PARTS_RE.fullmatch(raw)
     if match is None:
@@ -367,6 +362,14 @@ def _one_voice_segment(lines: list[tuple[int, str]]) -> list[Segment] | None:
     speaker = ""
     head = lines[0][1]
     if len(lines) == 1:
+        if head.startswith("<v ") and head.endswith("</v>") and head.count("<") == 2:
+            # "<v Dana>text</v>", the shape most cues have: cut, no regular expression
+            close = head.find(">")
+            speaker, text = head[3:close].strip(), head[close + 1 : -4]
+            if "&" in head:
+                speaker, text = _decode_entities(speaker), _decode_entities(text)
+            text = text.strip()
+            return [(speaker, [text], lines[0][0])] if text else []
         voices = head.count("<v")
         ends = head.count("</v")
     else:

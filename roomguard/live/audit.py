@@ -27,8 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from roomguard.core.attendance import PresenceChange
 from roomguard.core.events import (
     AlertRaised,
     GuestJoined,
@@ -39,11 +39,14 @@ from roomguard.core.events import (
 )
 from roomguard.core.models import Agreement, Client, SessionRecord
 from roomguard.core.mutes import SilencedHits
-from roomguard.core.observe import cue_offset
+from roomguard.core.observe import cue_millis
 from roomguard.core.session import Guard
-from roomguard.core.text import fold
+from roomguard.core.text import fold, storable
 from roomguard.core.transcript import Utterance
 from roomguard.live.session import LiveSession, MemorySink
+
+if TYPE_CHECKING:  # the attendance reader is imported only for --attendance
+    from roomguard.core.attendance import PresenceChange
 
 # AlertRaised.trigger_kind -> the kind a review reads.
 ALERT_KINDS = {"topic detected": "mention", "person joined": "arrival", "topic active": "marked"}
@@ -172,6 +175,9 @@ def audit_transcript(
     review = _Review(live.guard, result)
     mutes = SilencedHits(agreement)
     changes, pending = result.attendance, 0
+    due = [c.offset // _MS for c in changes]  # each change's time, in ms
+    quiet = _QuietLines(live)
+    latest = -(2**63)  # the latest time heard so far, in ms
     for utterance in utterances:
         result.lines += 1
         if speaker_map and utterance.speaker:
@@ -180,12 +186,12 @@ def audit_transcript(
                 utterance = replace(utterance, speaker=mapped)
         if utterance.cue_time:
             result.timed_lines += 1
-        offset = cue_offset(utterance)
+        millis = cue_millis(utterance)
         while pending < len(changes) and (
-            changes[pending].offset < offset
-            or (changes[pending].offset == offset and changes[pending].joined)
+            due[pending] < millis or (due[pending] == millis and changes[pending].joined)
         ):
             review.attend(live, changes[pending], start)
+            quiet.forget()
             pending += 1
         if hits := mutes.scan(utterance.text):
             result.silenced.append(SilencedLine(
@@ -193,11 +199,69 @@ def audit_transcript(
                 tuple(dict.fromkeys(h.phrase for h in hits)),
                 tuple(dict.fromkeys(h.topic_name for h in hits)),
             ))
+        if millis < latest:
+            quiet.clock_went_back()
+        latest = max(latest, millis)
+        if quiet.says_nothing_new(utterance):
+            continue
+        offset = timedelta(milliseconds=millis)
         outcome = live.hear(utterance, at=start + offset)
         if outcome.events:
+            quiet.forget()
             review.read(outcome.events, outcome.alerts, utterance, offset, "transcript")
     result.guests = [g.name for g in live.state.guests.values()]
     return result
+
+
+class _QuietLines:
+    """Which lines a check need not hand to the live session: those it would record nothing
+    for. Most lines of a long transcript are such lines, and handing each to the session (its
+    clock, its log line, its outcome) cost twice what reading the file did.
+
+    A line records nothing when it is spoken, not a join or leave mark; its speaker is nobody,
+    or someone known (a party or a guest) already in the room; no private phrase is in it; and
+    its time moves on from the lines before (a time that goes back is recorded as the clock
+    going back, and everything after it is dated from there, so from the first such line on
+    every line goes to the session). The semantic layer looks at every line: with it on,
+    nothing is skipped. ``tests/live/test_check_and_live_agree.py`` holds the check's journal
+    to the live session's, line by line, for any transcript.
+    """
+
+    def __init__(self, live: LiveSession) -> None:
+        self.guard = live.guard
+        self.detector = live.detector
+        meaning = getattr(live, "meaning", None)
+        self.on = getattr(meaning, "lane", None) is None
+        self.in_room: dict[str, bool] = {}  # speaker label -> someone known, in the room
+
+    def clock_went_back(self) -> None:
+        self.on = False
+
+    def forget(self) -> None:
+        """The session recorded something (who is in the room may have changed)."""
+        self.in_room.clear()
+
+    def says_nothing_new(self, utterance: Utterance) -> bool:
+        if not self.on or utterance.presence is not None:
+            return False
+        text = utterance.text
+        if not text.isascii():
+            text = storable(text)  # as the session reads it
+        if not text.strip():
+            return True  # an empty line: the session ignores it too
+        speaker = utterance.speaker
+        if speaker:
+            known = self.in_room.get(speaker)
+            if known is None:
+                person = self.guard.resolve_speaker(speaker)
+                known = person is not None and person.id in self.guard.state.present
+                self.in_room[speaker] = known
+            if not known:
+                return False  # someone arrives (or an unknown speaker joins)
+        return not self.detector.scan(text)
+
+
+_MS = timedelta(milliseconds=1)
 
 
 def offset_stamp(offset: timedelta) -> str:

@@ -55,8 +55,10 @@ def test_any_text_in_any_chunk_size_gives_what_a_whole_parse_gives(
         streamed = rows(list(read_utterances(str(path))))
     from roomguard.core.transcript import sniff_format
 
+    # The parser drops one byte-order mark at the start, as the reader does (a second one is
+    # text: "\ufeff\ufeff" reads as one line either way).
     whole = text.removeprefix("\ufeff")
-    assert streamed == rows(parse_text(whole, sniff_format(whole[:4096], str(path))))
+    assert streamed == rows(parse_text(text, sniff_format(whole[:4096], str(path))))
 
 
 def test_utterances_come_while_the_file_is_still_being_read(tmp_path: Path,
