@@ -32,7 +32,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory,
+                          monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Point every default location at a temp dir so nothing can reach the user's data."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -41,6 +42,24 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     # The semantic layer loads a model in a thread: off unless a test turns it on
     # (tests/semantic), so screen tests and snapshots stay as they were.
     monkeypatch.setenv("ROOMGUARD_SEMANTIC", "off")
+    # Encryption: a cheap key derivation (a suite cannot spend half a second per unlock) and a
+    # keyring in a temp file, never the user's; the keychain of unlocked keys is emptied after.
+    monkeypatch.setenv("ROOMGUARD_TEST_FAST_KDF", "1")
+    monkeypatch.setenv("ROOMGUARD_TEST_KEYRING_FILE", str(home / "test-keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backend.FileKeyring")
+    import keyring
+
+    from roomguard.store.keys import tuned_params
+    from tests.keyring_backend import FileKeyring
+
+    tuned_params.cache_clear()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    yield
+    keyring.set_keyring(previous)
+    from roomguard.store.vault import forget_all
+
+    forget_all()
 
 
 @pytest.fixture

@@ -163,3 +163,40 @@ class BackupDamaged(StoreCorrupt):
     def _describe(self) -> str:
         return (f"The backup {self.path} is damaged: {self.reason}. Nothing was restored from it, "
                 "and it has been left untouched.")
+
+
+class StoreEncrypted(StoreError):
+    """The store is encrypted and was opened without its key: unlock it first (passphrase,
+    recovery key or keyring). Nothing was read or written."""
+
+    title = "Store locked"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        super().__init__(f"The store at {root} is encrypted: unlock it with your passphrase "
+                         "(or your recovery key).")
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase (or recovery key) does not unwrap the store's key. Nothing was changed:
+    there is no lock-out, the coach may try again."""
+
+    title = "Wrong passphrase"
+
+    def __init__(self, what: str = "passphrase") -> None:
+        self.what = what
+        super().__init__(f"That {what} does not unlock this store. Nothing was changed; "
+                         "try again (the recovery key also unlocks it).")
+
+
+class KeyFileProblem(StoreError):
+    """``keys.json`` is missing where the store's files are encrypted, damaged, or of a format
+    this version does not know: without it nothing can be decrypted, so it is named."""
+
+    title = "Key file unreadable"
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path} cannot be used: {reason}. Nothing was changed. A backup holds "
+                         "its own copy of the key file (roomguard backup list).")

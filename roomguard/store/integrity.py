@@ -41,6 +41,8 @@ from roomguard.store.journal import describe_unreadable
 if TYPE_CHECKING:
     import zipfile  # imported where a backup is read: zipfile costs start-up ~5 ms
 
+    from roomguard.store.vault import Vault
+
 MISSING = "missing"
 HOLDS_DATA = "the store holds data, so the file that records its schema version must be there"
 DAMAGED = "damaged"
@@ -214,7 +216,8 @@ class JournalSummary:
     invalid: list[str] = field(default_factory=list)
 
 
-def summarise_journal(raw: bytes, *, decode: bool = False) -> JournalSummary:
+def summarise_journal(raw: bytes, *, decode: bool = False,
+                      vault: Vault | None = None, session_id: str = "") -> JournalSummary:
     """Scan *raw* (a checksum per line) and note what the cross-checks need. With *decode*,
     every event is also decoded as the app reads it; without, only its kind is checked: the
     checksums already say each line is what Roomguard wrote, and decoding is most of the cost
@@ -223,7 +226,7 @@ def summarise_journal(raw: bytes, *, decode: bool = False) -> JournalSummary:
     from roomguard.store.codec import CodecError, load_event
     from roomguard.store.journal import inspect
 
-    scan = inspect(raw)
+    scan = inspect(raw, vault.journal(session_id) if vault is not None else None)
     summary = JournalSummary(len(scan.records), scan.unreadable_lines, scan.torn_bytes)
     for n, record in enumerate(scan.records, 1):
         kind = record.get("kind")
@@ -265,8 +268,8 @@ def _read(source: Source, name: str, report: Report) -> bytes | None:
         raise _Reported from exc
 
 
-def _tables(source: Source, name: str, sealed: bool,
-            report: Report) -> dict[str, dict[str, Any]] | None:
+def _tables(source: Source, name: str, sealed: bool, report: Report,
+            vault: Vault | None = None) -> dict[str, dict[str, Any]] | None:
     """A TinyDB file's tables; None when absent, unreadable or damaged (those are reported)."""
     from roomguard.store.storage import decode_document
 
@@ -277,7 +280,7 @@ def _tables(source: Source, name: str, sealed: bool,
     if raw is None:
         return None
     try:
-        return decode_document(Path(name), raw, sealed=sealed)
+        return decode_document(Path(name), raw, sealed=sealed, vault=vault, name=name)
     except StoreCorrupt as exc:
         report.problems.append(_problem_from(exc, name))
         return None
@@ -315,6 +318,31 @@ def _check_meta(source: Source, present: set[str], report: Report) -> int | None
     return version
 
 
+def _source_vault(source: Source, report: Report) -> Vault | None | bool:
+    """The unlocked key *source* needs (its ``keys.json`` names it): None for a plaintext
+    store, False when its key file is damaged (reported; nothing else can be read).
+    :class:`StoreEncrypted` when the key is not unlocked in this process."""
+    from roomguard.store.errors import KeyFileProblem, StoreEncrypted
+    from roomguard.store.keys import KEYFILE, KeyFile
+    from roomguard.store.vault import unlocked
+
+    try:
+        raw = _read(source, KEYFILE, report)
+    except _Reported:
+        return False
+    if raw is None:
+        return None
+    try:
+        keyfile = KeyFile.parse(Path(KEYFILE), raw)
+    except KeyFileProblem as exc:
+        report.add(KEYFILE, exc.reason)
+        return False
+    vault = unlocked(keyfile.key_id)
+    if vault is None:
+        raise StoreEncrypted(Path(getattr(source, "root", "the backup")))
+    return vault
+
+
 def check(source: Source, *, decode_events: bool = False) -> Report:
     """Read every file of *source* and follow every reference between them (with
     *decode_events*, decode every journal event too: ``roomguard verify`` does).
@@ -324,12 +352,17 @@ def check(source: Source, *, decode_events: bool = False) -> Report:
     """
     from roomguard.core.models import SessionRecord
     from roomguard.store.codec import CodecError, load
+    from roomguard.store.keys import KEYFILE
     from roomguard.store.migrations import FIRST_SEALED
 
     report = Report()
     names = source.names()
-    present = set(names)
+    present = set(names) - {KEYFILE}
     report.files = len(names)
+    found = _source_vault(source, report)
+    if found is False:
+        return report  # without its key file nothing in an encrypted store can be read
+    vault = None if isinstance(found, bool) else found
     version = _check_meta(source, present, report)
     sealed = version is None or version >= FIRST_SEALED
 
@@ -343,7 +376,7 @@ def check(source: Source, *, decode_events: bool = False) -> Report:
             continue
         month = match.group(1)
         index_months.add(month)
-        tables = _tables(source, name, sealed, report)
+        tables = _tables(source, name, sealed, report, vault)
         if tables is None:
             broken_months.add(month)
             continue
@@ -372,7 +405,8 @@ def check(source: Source, *, decode_events: bool = False) -> Report:
             raw = _read(source, name, report)
         except _Reported:
             continue
-        summaries[sid] = None if raw is None else summarise_journal(raw, decode=decode_events)
+        summaries[sid] = None if raw is None else summarise_journal(
+            raw, decode=decode_events, vault=vault, session_id=sid)
 
     # 3. The clients' files (written before their rows in practice.json).
     client_files: dict[str, str] = {}
@@ -382,10 +416,10 @@ def check(source: Source, *, decode_events: bool = False) -> Report:
             client_files[match.group(1)] = name
     with_agreement: set[str] = set()
     for client_id, name in sorted(client_files.items()):
-        _check_client_file(source, name, client_id, sealed, report, with_agreement)
+        _check_client_file(source, name, client_id, sealed, report, with_agreement, vault)
 
     # 4. practice.json (the registries that explain what a crash left), then the references.
-    practice = _tables(source, "practice.json", sealed, report)
+    practice = _tables(source, "practice.json", sealed, report, vault)
     if practice is None and not any(p.file == "practice.json" for p in report.problems):
         held = bool(present) if sealed else bool(client_files or journals or index_months)
         if held:
@@ -414,7 +448,8 @@ def check(source: Source, *, decode_events: bool = False) -> Report:
                 report.add(name, f"client {client_id} is listed in practice.json, but the file "
                            "holding their agreement is missing", MISSING)
             else:
-                _check_client_file(source, name, client_id, sealed, report, with_agreement)
+                _check_client_file(source, name, client_id, sealed, report, with_agreement,
+                                   vault)
     for client_id in sorted(set(client_files) - clients - purging):
         if client_id in with_agreement and practice is not None:
             report.add(client_files[client_id], f"it holds the agreement of client {client_id}, "
@@ -446,11 +481,11 @@ def _check_client_row(doc: dict[str, Any], report: Report) -> None:
 
 
 def _check_client_file(source: Source, name: str, client_id: str, sealed: bool, report: Report,
-                       with_agreement: set[str]) -> None:
+                       with_agreement: set[str], vault: Vault | None = None) -> None:
     from roomguard.core.models import Agreement
     from roomguard.store.codec import CodecError, load
 
-    tables = _tables(source, name, sealed, report)
+    tables = _tables(source, name, sealed, report, vault)
     if tables is None:  # damaged (reported), or gone since the listing (its row says so)
         return
     for doc in _rows(tables, "agreement"):

@@ -36,18 +36,31 @@ from roomguard.store.errors import (
     WriteFailed,
 )
 from roomguard.store.seal import SealBroken, seal, unseal
+from roomguard.store.vault import Vault, VaultError, is_encrypted
 
 
-def decode_document(path: Path, raw: bytes, *, sealed: bool = True) -> dict[str, dict[str, Any]]:
+def decode_document(path: Path, raw: bytes, *, sealed: bool = True, vault: Vault | None = None,
+                    name: str = "") -> dict[str, dict[str, Any]]:
     """The tables of one TinyDB file's bytes, or the :class:`StoreCorrupt` naming what is wrong.
 
     *sealed* is False only for a store of schema version 1, written before files had checksums.
+    With a *vault* (an encrypted store) the body must be sealed for *name*, the file's path in
+    the store; a plain body there is damage, never data. Without one, an encrypted body is
+    named as such (it is never parsed as JSON).
     """
     if sealed:
         try:
             raw = unseal(raw)
         except SealBroken as exc:
             raise FileDamaged(path, str(exc)) from exc
+        if vault is not None:
+            try:
+                raw = vault.open_file(name, raw)
+            except VaultError as exc:
+                raise FileDamaged(path, str(exc)) from exc
+        elif is_encrypted(raw):
+            raise FileDamaged(path, "it is encrypted, but this store has no key file: it "
+                                    "belongs to an encrypted store")
     elif not raw.strip():
         raise StoreCorrupt(path, "the file is empty (zero length)")
     try:
@@ -59,17 +72,23 @@ def decode_document(path: Path, raw: bytes, *, sealed: bool = True) -> dict[str,
     return data
 
 
-def encode_document(data: dict[str, dict[str, Any]]) -> bytes:
-    """What :class:`AtomicJSONStorage` writes for *data*: its JSON, sealed."""
-    return seal(orjson.dumps(data))
+def encode_document(data: dict[str, dict[str, Any]], vault: Vault | None = None,
+                    name: str = "") -> bytes:
+    """What :class:`AtomicJSONStorage` writes for *data*: its JSON (encrypted for *name* with
+    *vault* in an encrypted store), sealed."""
+    body = orjson.dumps(data)
+    return seal(body if vault is None else vault.seal_file(name, body))
 
 
 class AtomicJSONStorage(Storage):
     def __init__(self, path: str | Path, readonly: bool = False, *, sealed: bool = True,
-                 expect_file: str = "") -> None:
+                 expect_file: str = "", vault: Vault | None = None, name: str = "") -> None:
         """*expect_file*, when given, says why the file must exist (the message of the
-        :class:`FileMissing` raised when it does not)."""
+        :class:`FileMissing` raised when it does not). *vault* and *name* (the file's path in
+        the store) encrypt it, in an encrypted store."""
         self.path = Path(path)
+        self.vault = vault
+        self.name = name
         self.readonly = readonly
         self.sealed = sealed
         self.expect_file = expect_file
@@ -98,7 +117,8 @@ class AtomicJSONStorage(Storage):
             raise StoreCorrupt(self.path, "permission denied") from exc
         except OSError as exc:
             raise StoreCorrupt(self.path, exc.strerror or str(exc)) from exc
-        data = decode_document(self.path, raw, sealed=self.sealed)
+        data = decode_document(self.path, raw, sealed=self.sealed, vault=self.vault,
+                               name=self.name)
         self._cache, self._stamp = data, stamp
         return data
 
@@ -109,7 +129,7 @@ class AtomicJSONStorage(Storage):
         if not self.sealed:  # a version 1 store is read, never written, until it is migrated
             raise StoreReadOnly(self.path, "it must be migrated to this version of Roomguard first")
         try:
-            atomic_write(self.path, encode_document(data))
+            atomic_write(self.path, encode_document(data, self.vault, self.name))
         except OSError as exc:
             self._cache = None  # TinyDB mutated our cached dict; the disk is the truth
             raise WriteFailed(self.path, exc) from exc

@@ -65,6 +65,7 @@ from roomguard.store.migrations import (
     read_version,
 )
 from roomguard.store.storage import AtomicJSONStorage, decode_document, encode_document
+from roomguard.store.vault import Vault
 
 if TYPE_CHECKING:
     from roomguard.core.events import Event
@@ -116,6 +117,8 @@ class Store:
         self._registered: set[str] = set()  # sessions this process registered as live
         self._counted: dict[str, tuple[tuple[int, int], int, int]] = {}  # live counts by stamp
         self._new = False  # no store here yet (a read-only open of nothing)
+        # The unlocked key of an encrypted store (keys.json); None for a plaintext store.
+        self.vault: Vault | None = None
 
     @property
     def _sealed(self) -> bool:
@@ -144,6 +147,7 @@ class Store:
                 store.readonly = True
                 store.readonly_reason = str(exc)
         try:
+            store._unlock()
             said = staging.settle(root, readonly=store.readonly)  # an import a crash cut short
             store.recovered += [said] if said else []
             store._check_schema()
@@ -152,6 +156,32 @@ class Store:
             store.close()
             raise
         return store
+
+    def _unlock(self) -> None:
+        """An encrypted store (it has ``keys.json``) opens only with its key unlocked in this
+        process (vault.py's keychain); else :class:`StoreEncrypted`, before any file is read."""
+        from roomguard.store.errors import StoreEncrypted
+        from roomguard.store.keys import KeyFile
+        from roomguard.store.vault import unlocked
+
+        keyfile = KeyFile.read(self.root)
+        if keyfile is None:
+            return
+        vault = unlocked(keyfile.key_id)
+        if vault is None:
+            raise StoreEncrypted(self.root)
+        self.vault = vault
+
+    @property
+    def encrypted(self) -> bool:
+        return self.vault is not None
+
+    def _name(self, path: Path) -> str:
+        """A file's path in the store, the associated data its encryption is bound to."""
+        return path.relative_to(self.root).as_posix()
+
+    def _encode(self, path: Path, tables: dict[str, dict[str, Any]]) -> bytes:
+        return encode_document(tables, self.vault, self._name(path))
 
     def _check_schema(self) -> None:
         meta_path = self.root / "meta.json"
@@ -182,7 +212,10 @@ class Store:
         from roomguard.store import integrity
 
         meta_path = self.root / "meta.json"
-        found = integrity.store_files(self.root) if self.root.is_dir() else []
+        from roomguard.store.keys import KEYFILE
+
+        found = [p for p in (integrity.store_files(self.root) if self.root.is_dir() else [])
+                 if p.name != KEYFILE or p.parent != self.root]  # a new encrypted store's key
         practice = self.root / "practice.json"
         if found and not (found == [practice] and self._is_blank(practice)):
             raise FileMissing(meta_path, integrity.HOLDS_DATA)
@@ -190,13 +223,13 @@ class Store:
             self._new = True
             return
         if not found:  # the registries from the start: the file's shape never depends on
-            _write(practice, encode_document({"live": {}, "purging": {}}))  # what happened since
+            _write(practice, self._encode(practice, {"live": {}, "purging": {}}))  # what happened since
         self._write_meta(SCHEMA_VERSION)
 
-    @staticmethod
-    def _is_blank(path: Path) -> bool:
+    def _is_blank(self, path: Path) -> bool:
         try:
-            tables = decode_document(path, path.read_bytes())
+            tables = decode_document(path, path.read_bytes(), vault=self.vault,
+                                     name=self._name(path))
         except (OSError, StoreCorrupt):
             return False
         return not any(tables.values())
@@ -207,6 +240,8 @@ class Store:
         a step failing on every launch must not add a backup on every launch."""
         from roomguard.store import backups
 
+        if self.vault is not None:  # no migration yet knows how to rewrite sealed files
+            raise StoreTooNew(self.root / "meta.json", found, SCHEMA_VERSION)
         reason = f"pre-migration-v{found}"
         if not backups.holds_current_state(self.root, reason):
             try:
@@ -269,7 +304,7 @@ class Store:
                                   f"{session_id}, but its journal is missing")
             self._unregister(session_id)  # a start a crash stopped before anything was written
             return
-        scan = self._scanned(path, raw)
+        scan = self._scanned(path, raw, self._journal(session_id))
         events = self._decoded(path, scan.records)
         if record is not None and not events:
             raise JournalDamaged(path, "it holds no readable events, although the session is "
@@ -341,7 +376,8 @@ class Store:
             if not self.readonly:
                 _ensure_dir(path.parent)
             db = TinyDB(path, readonly=self.readonly, storage=AtomicJSONStorage,
-                        sealed=self._sealed, expect_file=expect)
+                        sealed=self._sealed, expect_file=expect, vault=self.vault,
+                        name=self._name(path))
             self._dbs[path] = db
         return db
 
@@ -387,7 +423,8 @@ class Store:
             path = self._journal_path(record_id)
             if not self.readonly:
                 _ensure_dir(path.parent)
-            journal = EventJournal(path, readonly=self.readonly)
+            cipher = self.vault.journal(record_id) if self.vault is not None else None
+            journal = EventJournal(path, readonly=self.readonly, cipher=cipher)
             self._journals[record_id] = journal
         return journal
 
@@ -440,7 +477,7 @@ class Store:
             if self.readonly:
                 raise StoreReadOnly(self.root)
             _ensure_dir(path.parent)
-            _write(path, encode_document({}))
+            _write(path, self._encode(path, {}))
         self.practice_table("clients").upsert(dump(client), Q.id == client.id)
 
     def delete_client(self, client_id: str) -> int:
@@ -469,7 +506,7 @@ class Store:
         for session_id in sorted(self._registry("live")):  # one whose index row never came
             journal = self._journal(session_id)
             raw = journal.read_bytes()
-            first = inspect(raw).records[:1] if raw else []
+            first = inspect(raw, journal.cipher).records[:1] if raw else []
             if first and first[0].get("client_id") == client_id:
                 self._drop_journal(session_id)
                 self._unregister(session_id)
@@ -604,7 +641,7 @@ class Store:
             where = f"sessions/{record.month}.json lists it" if record else "it was asked for"
             raise FileMissing(journal.path, f"the journal of session {session_id} is missing "
                               f"({where}); its events are not treated as none")
-        scan = self._scanned(journal.path, raw)
+        scan = self._scanned(journal.path, raw, journal)
         events = self._decoded(journal.path, scan.records)
         if record is not None and record.ended_at is not None and not any(
                 e.KIND == "ended" for e in events):
@@ -618,8 +655,8 @@ class Store:
         return events
 
     @staticmethod
-    def _scanned(path: Path, raw: bytes) -> Any:
-        scan = inspect(raw)
+    def _scanned(path: Path, raw: bytes, journal: EventJournal) -> Any:
+        scan = inspect(raw, journal.cipher)
         if scan.unreadable_lines:
             lines = scan.unreadable_lines
             raise JournalDamaged(path, describe_unreadable(lines, len(scan.records)),
@@ -663,8 +700,9 @@ class Store:
         if cached is None or cached[0] != stamp:
             from roomguard.core.session import replay
 
-            raw = self._journal(record.id).read_bytes() or b""
-            state = replay(self._decoded(path, inspect(raw).records), record.id)
+            journal = self._journal(record.id)
+            raw = journal.read_bytes() or b""
+            state = replay(self._decoded(path, inspect(raw, journal.cipher).records), record.id)
             cached = (stamp, len(state.alerts), len(state.unacknowledged()))
             self._counted[record.id] = cached
         record.alerts, record.unhandled = cached[1], cached[2]
