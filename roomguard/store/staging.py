@@ -54,10 +54,10 @@ LOCK_FILE = "roomguard.lock"
 # Entries of the store directory that are not the store's contents (see backups.py).
 _NOT_CONTENTS = frozenset({LOCK_FILE, "backups", "exports", "reports", "documents"})
 
-FINISHED = ("An import that was interrupted (the app or computer stopped while it was being "
-            "put in place) has been finished: the store holds everything that import brought.")
-DISCARDED = ("An import that was interrupted before it was put in place has been discarded: "
-             "the store is exactly as it was before that import. Run the import again.")
+FINISHED = ("An import or encryption that was interrupted (the app or computer stopped while it "
+            "was being put in place) has been finished: the store is complete as it brought it.")
+DISCARDED = ("An import or encryption that was interrupted before it was put in place has been "
+             "discarded: the store is exactly as it was before. Run it again.")
 
 
 class ImportInterrupted(StoreError):

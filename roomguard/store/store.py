@@ -147,9 +147,9 @@ class Store:
                 store.readonly = True
                 store.readonly_reason = str(exc)
         try:
-            store._unlock()
             said = staging.settle(root, readonly=store.readonly)  # an import a crash cut short
             store.recovered += [said] if said else []
+            store._unlock()  # after settling: an encryption a crash cut short may bring its key
             store._check_schema()
             store._check_and_recover()
         except BaseException:

@@ -5,6 +5,7 @@ append-only and crash-safe with each line sealed to its session and place."""
 from __future__ import annotations
 
 import hashlib
+import time
 import zipfile
 import zlib
 from datetime import UTC, date, datetime
@@ -298,3 +299,87 @@ def test_a_session_recorded_in_an_encrypted_store_survives_reopening(tmp_path: P
     with Store.open(root) as store:
         assert len(store.events(record.id)) == events
         assert any(getattr(e, "text", "") == "canary-zebra-note" for e in store.events(record.id))
+
+
+# ------------------------------------------------------------------------- converting a store
+def plain_demo(root: Path) -> None:
+    with Store.open(root) as store:
+        load_demo(store, TODAY)
+        store.backup("manual")
+
+
+def test_encrypting_a_plaintext_store_keeps_everything_and_leaves_no_plaintext(tmp_path: Path) -> None:
+    from roomguard.store.encrypt import AlreadyEncrypted, encrypt_store, remove_plaintext_backups
+
+    root = tmp_path / "store"
+    plain_demo(root)
+    with Store.open(root) as store:
+        before = {c.name: len(list(store.sessions(client_id=c.id))) for c in store.clients()}
+        events = {r.id: len(store.events(r.id)) for r in store.sessions()}
+    result = encrypt_store(root, PASS)
+    assert result.files >= 8 and len(result.plaintext_backups) == 2
+    forget_all()
+    remember(KeyFile.read(root).unlock_recovery(result.recovery_key))  # type: ignore[union-attr]
+    with Store.open(root) as store:
+        assert store.encrypted
+        assert {c.name: len(list(store.sessions(client_id=c.id))) for c in store.clients()} == before
+        assert {r.id: len(store.events(r.id)) for r in store.sessions()} == events
+        assert [b.state for b in store.list_backups(check=True)
+                if b.reason == "encrypted"] == ["good"]
+    assert remove_plaintext_backups(result.plaintext_backups) == 2
+    names = [n.encode() for n in before]
+    assert [w for w, data in all_bytes(root) for n in names if n in data] == []
+    with pytest.raises(AlreadyEncrypted):
+        encrypt_store(root, PASS)
+
+
+KILLER = """
+import os, sys
+os.environ["ROOMGUARD_TEST_FAST_KDF"] = "1"
+from pathlib import Path
+from roomguard.store.encrypt import encrypt_store
+encrypt_store(Path(sys.argv[1]), "pw")
+print("done", flush=True)
+"""
+
+
+def test_kill_9_during_encryption_leaves_the_old_store_or_the_new_one(tmp_path: Path) -> None:
+    """Killed at moments spread over the conversion: every time, the next open finds either
+    the plaintext store intact or the encrypted one complete, never a mixture."""
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    template = tmp_path / "template"
+    plain_demo(template)
+    with Store.open(template) as store:
+        expected = sorted(c.name for c in store.clients())
+    import shutil
+
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", KILLER, str(shutil.copytree(template, tmp_path / "t"))],
+                   check=True, capture_output=True)
+    whole = time.perf_counter() - start
+    rng = random.Random(20)
+    outcomes = set()
+    for trial in range(6):
+        root = Path(shutil.copytree(template, tmp_path / f"r{trial}"))
+        proc = subprocess.Popen([sys.executable, "-c", KILLER, str(root)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.2, 1.0) * whole)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        keyfile = KeyFile.read(root) if (root / KEYFILE).exists() else None
+        if keyfile is not None and not (root / ".import-staging").exists():
+            remember(keyfile.unlock("pw"))
+        try:
+            store = Store.open(root)
+        except StoreEncrypted:  # the open finished a switch under way, which brought the key
+            remember(KeyFile.read(root).unlock("pw"))  # type: ignore[union-attr]
+            store = Store.open(root)
+        with store:
+            outcomes.add(store.encrypted)
+            assert sorted(c.name for c in store.clients()) == expected
+            assert store.verify().ok
+    assert outcomes  # which of the two each kill left depends on timing; both are whole
