@@ -26,7 +26,13 @@ from typing import Any
 import orjson
 
 from roomguard.store.atomic import FILE_MODE, fsync_dir
-from roomguard.store.errors import InvalidRecord, StoreCorrupt, StoreReadOnly, WriteFailed
+from roomguard.store.errors import (
+    InvalidRecord,
+    StoreCorrupt,
+    StoreEncrypted,
+    StoreReadOnly,
+    WriteFailed,
+)
 from roomguard.store.vault import LineCipher, VaultError, is_encrypted
 
 
@@ -220,8 +226,11 @@ class EventJournal:
         except OSError as exc:
             raise WriteFailed(self.path, exc) from exc
         first = self._next
-        self._write(b"".join(encode_line(r, self.cipher, first + i)
-                             for i, r in enumerate(records)), len(records))
+        try:
+            data = b"".join(encode_line(r, self.cipher, first + i) for i, r in enumerate(records))
+        except VaultError as exc:  # this journal's key was dropped (the store was locked)
+            raise StoreEncrypted(self.path.parent) from exc
+        self._write(data, len(records))
 
     def _write(self, data: bytes, lines: int) -> None:
         try:

@@ -32,6 +32,7 @@ from roomguard.store.errors import (
     FileMissing,
     InvalidRecord,
     StoreCorrupt,
+    StoreEncrypted,
     StoreReadOnly,
     WriteFailed,
 )
@@ -54,6 +55,8 @@ def decode_document(path: Path, raw: bytes, *, sealed: bool = True, vault: Vault
         except SealBroken as exc:
             raise FileDamaged(path, str(exc)) from exc
         if vault is not None:
+            if not vault.open:  # the screen was locked: the key is gone, not the file
+                raise StoreEncrypted(path.parent)
             try:
                 raw = vault.open_file(name, raw)
             except VaultError as exc:
@@ -77,6 +80,8 @@ def encode_document(data: dict[str, dict[str, Any]], vault: Vault | None = None,
     """What :class:`AtomicJSONStorage` writes for *data*: its JSON (encrypted for *name* with
     *vault* in an encrypted store), sealed."""
     body = orjson.dumps(data)
+    if vault is not None and not vault.open:
+        raise StoreEncrypted(Path(name))
     return seal(body if vault is None else vault.seal_file(name, body))
 
 
@@ -133,6 +138,9 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             self._cache = None  # TinyDB mutated our cached dict; the disk is the truth
             raise WriteFailed(self.path, exc) from exc
+        except StoreEncrypted:  # locked: nothing written, and memory must not claim it was
+            self._cache = None
+            raise
         except TypeError as exc:  # e.g. a lone surrogate pasted into a name
             self._cache = None
             raise InvalidRecord(f"this text cannot be stored ({exc})") from exc

@@ -176,6 +176,36 @@ class Store:
     def encrypted(self) -> bool:
         return self.vault is not None
 
+    def forget_key(self, *, keep_sessions: frozenset[str] = frozenset()) -> None:
+        """Lock: drop the key and everything decrypted this store holds in memory (the TinyDB
+        caches). The journals of *keep_sessions* (a live session) keep their own cipher and go
+        on recording; any other read or write raises :class:`StoreEncrypted` until
+        :meth:`take_key` after the coach unlocks again."""
+        from roomguard.store.vault import forget_all
+
+        for db in self._dbs.values():
+            db.close()
+        self._dbs.clear()
+        self._counted.clear()
+        for session_id in [s for s in self._journals if s not in keep_sessions]:
+            self._journals.pop(session_id).close()
+        forget_all(keep_journals=keep_sessions)
+
+    def take_key(self) -> None:
+        """After an unlock (vault.remember): use the key again."""
+        from roomguard.store.errors import StoreEncrypted
+        from roomguard.store.vault import unlocked
+
+        if self.vault is None:
+            return
+        vault = unlocked(self.vault.key_id)
+        if vault is None:
+            raise StoreEncrypted(self.root)
+        self.vault = vault
+        for db in self._dbs.values():  # opened (and refused) while locked, with the old key
+            db.close()
+        self._dbs.clear()
+
     def _name(self, path: Path) -> str:
         """A file's path in the store, the associated data its encryption is bound to."""
         return path.relative_to(self.root).as_posix()

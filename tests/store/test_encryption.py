@@ -383,3 +383,26 @@ def test_kill_9_during_encryption_leaves_the_old_store_or_the_new_one(tmp_path: 
             assert sorted(c.name for c in store.clients()) == expected
             assert store.verify().ok
     assert outcomes  # which of the two each kill left depends on timing; both are whole
+
+
+def test_locking_drops_the_key_but_a_live_session_keeps_recording(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    encrypted_store(root)
+    with Store.open(root) as store:
+        load_demo(store, TODAY)
+        client = store.clients()[0]
+        record = store.start_session(client.id, AT, 1, [])
+        store.clients()  # read once: cached
+        store.forget_key(keep_sessions=frozenset({record.id}))  # the screen is locked
+        store.append_events(record.id, [NoteAdded(at=AT, text="while locked")])
+        with pytest.raises(StoreEncrypted):
+            store.clients()  # the cache went with the key
+        with pytest.raises(StoreEncrypted):
+            store.set_setting("theme", "dark")
+        remember(KeyFile.read(root).unlock(PASS))  # type: ignore[union-attr]
+        store.take_key()
+        assert len(store.clients()) == 5
+        store.append_events(record.id, [NoteAdded(at=AT, text="after unlock")])
+    with Store.open(root) as store:
+        assert [e.text for e in store.events(record.id) if isinstance(e, NoteAdded)] == \
+            ["while locked", "after unlock"]
