@@ -90,7 +90,41 @@ def register(subparsers: Any) -> None:
         "--speaker-map", action="append", default=[], metavar="LABEL=NAME",
         help="read a transcript label as a party (repeatable), e.g. SPEAKER_00=Noah",
     )
+    parser.add_argument(
+        "--semantic", choices=("on", "off"), default="off",
+        help="also report possible topics: lines that may be about a private topic in other "
+             "words than its phrases (the on-device semantic layer; default off)",
+    )
     parser.set_defaults(handler=guarded(run))
+
+
+def semantic_lane(choice: str, agreement: Any) -> Any:
+    """The semantic layer for ``--semantic on``, loaded now (inline: a check waits for it);
+    a layer that cannot load is an error, saying why."""
+    if choice != "on":
+        return None
+    from roomguard.live.semantic.lane import SemanticLane
+
+    lane = SemanticLane(agreement.terms.topics, agreement.not_topic_lines, inline=True)
+    lane.load()
+    if not lane.ready:
+        raise CommandError(f"--semantic on: the semantic layer is unavailable ({lane.reason})")
+    return lane
+
+
+def possible_topics_json(result: Any) -> list[dict[str, Any]]:
+    return [{"cue_time": p.cue_time, "speaker": p.speaker, "topic": p.topic_name,
+             "topic_id": p.topic_id, "score": p.score, "line": p.line,
+             "uncleared": list(p.uncleared)} for p in result.possibles]
+
+
+def write_possible_topics(result: Any, write: Any) -> None:
+    for p in result.possibles:
+        where = p.cue_time or "-"
+        write(f"{where}  {printable(p.speaker or '-', 60)}: {printable(p.line, 200)}")
+        write(f"    possible topic: {printable(p.topic_name, 120)} (score {p.score:.2f}; "
+              "in other words than its phrases)")
+    write(f"{len(result.possibles)} possible topic(s) (semantic layer)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -152,8 +186,10 @@ def run(args: argparse.Namespace) -> int:
     utterances = read_utterances(args.transcript, fmt, strict=not args.lenient)
     try:
         result = audit_transcript(
-            agreement, utterances, present, datetime.now(UTC).astimezone().replace(microsecond=0), client,
+            agreement, utterances, present, datetime.now(UTC).astimezone().replace(microsecond=0),
+            client,
             attendance=attendance, speaker_map=speaker_map,
+            semantic=semantic_lane(args.semantic, agreement),
         )
     except NotATranscript as exc:
         raise CommandError(str(exc)) from exc
@@ -193,6 +229,8 @@ def run(args: argparse.Namespace) -> int:
             "attendance": (attendance_json(args.attendance, layout, origin, attendance)
                            if args.attendance else None),
         }
+        if args.semantic == "on":
+            doc["possible_topics"] = possible_topics_json(result)
         sys.stdout.write(fast_json_text(doc) + "\n")  # C1 and bidi controls escaped
     else:
         if args.summary:
@@ -206,6 +244,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"    muted, not flagged: {printable(', '.join(line.phrases), 200)}"
                   f"  topic: {printable(', '.join(line.topics), 120)}")
         write_unknown(result, print)
+        if args.semantic == "on":
+            write_possible_topics(result, print)
         if args.attendance:
             for row in attendance_text(args.attendance, layout, origin, attendance):
                 print(row)

@@ -33,6 +33,7 @@ from roomguard.core.events import (
     AlertRaised,
     GuestJoined,
     MentionRepeated,
+    PossibleTopic,
     PresenceChanged,
     PresenceSource,
     TopicDetected,
@@ -43,6 +44,7 @@ from roomguard.core.observe import cue_millis
 from roomguard.core.session import Guard
 from roomguard.core.text import fold, storable
 from roomguard.core.transcript import Utterance
+from roomguard.live.semantic.lane import SemanticLane
 from roomguard.live.session import LiveSession, MemorySink
 
 if TYPE_CHECKING:  # the attendance reader is imported only for --attendance
@@ -143,6 +145,11 @@ class AuditResult:
     attendance: list[PresenceChange] = field(default_factory=list)
 
     @property
+    def possibles(self) -> list[PossibleTopic]:
+        """The possible topics the semantic layer found (``check --semantic on``)."""
+        return [e for e in self.journal.events if isinstance(e, PossibleTopic)]
+
+    @property
     def mentions(self) -> int:
         """How many mentions the alerts group."""
         return sum(len(a.mentions) for a in self.alerts)
@@ -157,6 +164,7 @@ def audit_transcript(
     *,
     attendance: Sequence[PresenceChange] = (),
     speaker_map: Mapping[str, str] | None = None,
+    semantic: SemanticLane | None = None,
 ) -> AuditResult:
     """Replay *utterances* against *agreement*, starting at *start* with *present_ids* in the
     room; nothing is stored.
@@ -170,6 +178,7 @@ def audit_transcript(
     if client is None:
         client = Client(name=agreement.client_id, id=agreement.client_id, created_on=start.date())
     live = LiveSession(result.journal, client, agreement, lambda: start)
+    live.meaning.lane = semantic  # possible topics (the semantic layer), scored inline
     live.begin_with(SessionRecord(client_id=client.id, started_at=start,
                                   terms_version=agreement.terms.version), list(present_ids))
     review = _Review(live.guard, result)
