@@ -152,9 +152,9 @@ class RoomguardApp(App[None]):
         try:
             self._store.backup_if_due()
         except (OSError, StoreError) as exc:
-            self.call_from_thread(
-                self.notify, f"Daily backup failed: {exc}", title="Backup", severity="warning"
-            )
+            title = exc.title if isinstance(exc, StoreError) else "Backup failed"
+            self.call_from_thread(self.notify, f"Daily backup not taken: {exc}", title=title,
+                                  severity="warning", markup=False, timeout=15)
 
     def watch_theme(self, theme: str) -> None:
         if self._store is not None and not self._store.readonly:

@@ -21,7 +21,7 @@ from roomguard.core.dates import describe_date
 from roomguard.core.retention import last_copy_gone
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError
-from roomguard.store.backups import KEEP_DAYS, BackupInfo
+from roomguard.store.backups import DAMAGED, GOOD, KEEP_DAYS, BackupInfo, recorded_state
 from roomguard.widgets.literal import literal
 from roomguard.widgets.record_table import RecordTable
 
@@ -41,6 +41,11 @@ def human_size(size: int) -> str:
             return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1000
     return f"{size:,} bytes"  # pragma: no cover - the loop always returns
+
+
+def _state_text(state: str) -> Text:
+    """The state the backup's manifest recorded when it was taken (a restore checks again)."""
+    return Text(state, style={GOOD: "green", DAMAGED: "bold red"}.get(state, "yellow"))
 
 
 class BackupsScreen(UsesHost, Screen[None]):
@@ -65,6 +70,7 @@ class BackupsScreen(UsesHost, Screen[None]):
         table.add_column("Taken", key="taken")
         table.add_column("Reason", key="reason")
         table.add_column("Size", key="size")
+        table.add_column("State", key="state")
         table.add_column("Rotated out by", key="rotation")
         yield table
         yield Static(
@@ -100,6 +106,7 @@ class BackupsScreen(UsesHost, Screen[None]):
                 Text(describe_time(info.created)),
                 literal(info.reason),
                 Text(human_size(info.size), justify="right"),
+                _state_text(recorded_state(info.path)),
                 rotation,
             ]))
         self.query_one("#backups", RecordTable).refill(rows)  # the cursor stays on its backup

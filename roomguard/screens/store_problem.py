@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from roomguard.screens.dialogs.frame import DialogFrame
 from roomguard.screens.host import UsesHost
 from roomguard.store import StoreError, restore_without_opening
-from roomguard.store.backups import list_backups, verify
+from roomguard.store.backups import GOOD, BackupInfo, list_backups, recorded_state, verify
 from roomguard.widgets.literal import literal
 
 
@@ -38,16 +38,15 @@ class StoreProblemScreen(UsesHost, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         backups = list_backups(self.root)
+        self._states = {str(b.path): recorded_state(b.path) for b in backups}
         with DialogFrame(classes="dialog"):
             yield Static(self.problem.title, classes="title")
             yield Static(literal(str(self.problem), limit=None), id="problem")
             if backups:
                 yield Static("Backups (newest first):", classes="field-label")
-                yield OptionList(
-                    *(Option(f"{b.created:%Y-%m-%d %H:%M}  {b.reason}  ({b.size:,} bytes)", id=str(b.path))
-                      for b in backups),
-                    id="backups",
-                )
+                yield Static("The newest backup recorded good is selected; a restore checks it "
+                             "again first.", classes="muted")
+                yield OptionList(*(self._option(b) for b in backups), id="backups")
             else:
                 yield Static("No backups were found in this store.", classes="muted")
             with Horizontal(classes="buttons"):
@@ -56,10 +55,16 @@ class StoreProblemScreen(UsesHost, Screen[None]):
                     yield Button("Restore selected backup", id="restore", variant="warning")
         yield Footer()
 
+    def _option(self, info: BackupInfo) -> Option:
+        state = self._states.get(str(info.path), "")
+        label = f"{info.created:%Y-%m-%d %H:%M}  {info.reason}  ({info.size:,} bytes)  {state}"
+        return Option(literal(label), id=str(info.path))
+
     def on_mount(self) -> None:
         if self.query("#backups"):
             options = self.query_one("#backups", OptionList)
-            options.highlighted = 0
+            good = [i for i, state in enumerate(self._states.values()) if state == GOOD]
+            options.highlighted = good[0] if good else 0  # never a damaged copy by default
             options.focus()
 
     @on(Button.Pressed, "#quit")

@@ -50,7 +50,8 @@ async def test_lists_backups_newest_first_with_time_reason_and_size(store_path: 
         assert found, "the app takes a daily backup on start"
         shown = rows(app)
         assert len(shown) == len(found)
-        taken, reason, size, rotation = shown[0]
+        taken, reason, size, state, rotation = shown[0]
+        assert state == "good"
         assert reason == found[0].reason == "daily"
         assert taken.endswith(f"{found[0].created:%H:%M:%S}")
         assert size == human_size(found[0].size)
@@ -177,6 +178,7 @@ async def test_damaged_backup_is_refused_with_a_clear_message(store_path: Path) 
     async with app.run_test(size=(120, 36)) as pilot:
         await open_backups(pilot)
         assert rows(app)[0][0].endswith("23:59:59")
+        assert rows(app)[0][3] == "damaged"  # the State column says so before any restore
         await pilot.press("r", "y")
         await settle(pilot)
         assert isinstance(app.screen, BackupsScreen)

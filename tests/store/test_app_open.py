@@ -98,3 +98,44 @@ async def test_damage_in_a_session_left_open_is_named_at_start_up(store_path: Pa
         await pilot.pause()
         assert isinstance(app.store_problem, JournalDamaged)
         assert app.store_problem.unreadable_lines == 1
+
+
+async def test_the_problem_screen_shows_backup_states_and_selects_the_newest_good(
+        practice: Path) -> None:
+    from textual.widgets import OptionList
+
+    from roomguard.screens.store_problem import StoreProblemScreen
+
+    good = next((practice / "backups").glob("*.zip"))
+    bad = good.with_name("roomguard-29991231-235959-manual.zip")  # sorts newest
+    bad.write_bytes(b"not a zip")
+    (practice / "practice.json").unlink()
+    app = RoomguardApp(practice, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StoreProblemScreen)
+        options = app.screen.query_one("#backups", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[0].endswith("damaged") and labels[1].endswith("good")
+        assert options.highlighted == 1  # the newest good one, not the newest
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.store_problem is None
+
+
+async def test_a_daily_backup_refused_for_damage_says_so_with_its_own_title(
+        practice: Path) -> None:
+    from roomguard.store import BackupRefused
+
+    for old in (practice / "backups").glob("*.zip"):
+        old.unlink()  # so a daily backup is due
+    client = practice / "clients" / "ann.json"
+    client.write_bytes(client.read_bytes().replace(b"salary", b"sal[b]y"))  # damage, with markup
+    app = RoomguardApp(practice, clock=lambda: NOW)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        refused = [n for n in app._notifications if n.title == BackupRefused.title]
+        assert len(refused) == 1
+        assert "clients/ann.json" in refused[0].message and not refused[0].markup
