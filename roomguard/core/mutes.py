@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from roomguard.core.detection import Detector, Hit
 from roomguard.core.models import Agreement, MutedPhrase, PrivateTopic
-from roomguard.core.normalize import normalise_phrase, phrase_variants
+from roomguard.core.normalize import NO_FAMILIES, WordFamilies, normalise_phrase, phrase_variants
 from roomguard.core.text import fold
 
 
@@ -97,11 +97,13 @@ class SilencedHits:
     """What an agreement's mutes silence in a line: the hits detection finds without them and
     not with them (a phrase muted outright, or a phrase inside a muted one)."""
 
-    def __init__(self, agreement: Agreement) -> None:
+    def __init__(self, agreement: Agreement, families: WordFamilies = NO_FAMILIES) -> None:
+        """*families*: the word families the live detector uses, so a derived form a mute
+        silences ("diagnosed" under a muted "diagnosis") is listed too."""
         topics = agreement.terms.topics
         self._muted = bool(agreement.muted_phrases)
-        self._unmuted = Detector.from_topics(topics) if self._muted else None
-        self._detector = Detector.from_topics(topics, agreement.muted_phrases)
+        self._unmuted = Detector.from_topics(topics, (), families) if self._muted else None
+        self._detector = Detector.from_topics(topics, agreement.muted_phrases, families)
 
     def scan(self, text: str) -> list[Hit]:
         if self._unmuted is None:

@@ -46,6 +46,7 @@ from roomguard.core.text import fold, storable
 from roomguard.core.transcript import Utterance
 from roomguard.live.semantic.lane import SemanticLane
 from roomguard.live.session import LiveSession, MemorySink
+from roomguard.store.word_families import word_families
 
 if TYPE_CHECKING:  # the attendance reader is imported only for --attendance
     from roomguard.core.attendance import PresenceChange
@@ -182,7 +183,7 @@ def audit_transcript(
     live.begin_with(SessionRecord(client_id=client.id, started_at=start,
                                   terms_version=agreement.terms.version), list(present_ids))
     review = _Review(live.guard, result)
-    mutes = SilencedHits(agreement)
+    mutes = SilencedHits(agreement, word_families())
     changes, pending = result.attendance, 0
     due = [c.offset // _MS for c in changes]  # each change's time, in ms
     quiet = _QuietLines(live)

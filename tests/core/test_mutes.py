@@ -99,3 +99,16 @@ def test_consent_document_counts_muted_phrases_and_their_topics_but_never_names_
         in text
     )
     assert "therapy" not in text and "diagnosis" not in text
+
+
+def test_silenced_hits_follow_the_word_families_the_detector_uses() -> None:
+    """A muted "diagnosis" also keeps "diagnosed" from alerting (the live detector expands
+    phrases to their families), so a check must list that line as silenced too."""
+    from roomguard.core.mutes import SilencedHits
+
+    agreement = build_agreement(topics=[HEALTH], muted_phrases=["diagnosis"])
+    families = {"diagnosis": ["diagnosed", "diagnose"], "diagnosed": ["diagnosis", "diagnose"]}
+    line = "she was diagnosed in May"
+    assert Detector.from_topics([HEALTH], (), families).scan(line)  # the family is detected
+    assert not Detector.from_topics([HEALTH], ["diagnosis"], families).scan(line)  # ...muted
+    assert [h.phrase for h in SilencedHits(agreement, families).scan(line)] == ["diagnosis"]
