@@ -72,12 +72,23 @@ class SessionWording:
         match event:
             case SessionStarted():
                 names = self.names(event.present) or "nobody"
-                return LogEntry(event.at, LogKind.EVENT, f"Session started; in the room: {names}")
+                uncleared = any(self.guard.clearance_of(pid, event.at.date()).uncleared
+                                for pid in event.present)
+                count = len(event.present)
+                return LogEntry(event.at, LogKind.EVENT, f"Session started; in the room: {names}",
+                                private=uncleared,
+                                masked=f"Session started; {count} in the room, someone not "
+                                "cleared among them" if uncleared else "")
             case PresenceChanged():
-                name = self.guard.person(event.participant_id).name
+                person = self.guard.person(event.participant_id)
                 how = " (heard speaking)" if event.source is PresenceSource.SPEECH else ""
                 verb = "came in" if event.present else "left"
-                return LogEntry(event.at, LogKind.EVENT, f"{name} {verb}{how}")
+                # The name of someone not cleared is hidden in discreet mode, as in the roster.
+                uncleared = bool(self.guard.clearance_of(person.id, event.at.date()).uncleared)
+                return LogEntry(event.at, LogKind.EVENT, f"{person.name} {verb}{how}",
+                                private=uncleared,
+                                masked=f"A person not cleared ({person.role.label}) {verb}{how}"
+                                if uncleared else "")
             case GuestJoined():
                 how = " (unrecognised speaker)" if event.source is PresenceSource.SPEECH else ""
                 return LogEntry(event.at, LogKind.EVENT,

@@ -4,8 +4,10 @@ Two lines per person, numbered (keys 1–9 toggle the first nine): who and wheth
 in the room, then what they may not hear, and a warning when their written consent is not
 valid (missing, outdated, expired or revoked). The screen hands over
 :class:`RosterEntry` rows already judged against the agreement; the roster only shows them and
-posts :class:`Roster.Toggled` when a person is clicked. In discreet mode the names of the topics
-someone is not cleared for are replaced by a count, because the screen may be shared.
+posts :class:`Roster.Toggled` when a person is clicked. In discreet mode the screen may be shared:
+the names of the topics someone is not cleared for are replaced by a count, and the name of a
+person not cleared is hidden (their number and role stay, so the coach still knows who it is),
+as the alert banner's discreet wording names no one either.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ class RosterRow(Static):
             line.append("● in   ", style="bold")
         else:
             line.append("○ out  ", style="dim")
-        line.append_text(literal(entry.name, style="bold" if entry.present else "dim", limit=60))
+        if self.discreet and not entry.cleared:
+            line.append("(name hidden)", style="italic" if entry.present else "dim italic")
+        else:
+            line.append_text(literal(entry.name, style="bold" if entry.present else "dim",
+                                     limit=60))
         line.append(f"  {entry.role}", style="dim")
         if entry.inferred and entry.present:
             line.append("  (heard speaking)", style="italic")

@@ -281,10 +281,10 @@ OUTCOMES: dict[str, tuple[list[tuple[LogKind, str, bool]], list[str], int, bool]
     "plain note": ([(NOTE, "agenda: sleep and routines", True)], [], 0, False),
     "private note": ([(NOTE, "his exam is on Friday", True)], [], 0, False),
     "share item": ([(NOTE, "book the room for Tuesday", True)], [], 0, False),
-    "key 3: Grace in": ([(EVENT, "Grace Kim came in", False)], [], 0, False),
-    "Grace out": ([(EVENT, "Grace Kim left", False)], [], 0, False),
+    "key 3: Grace in": ([(EVENT, "Grace Kim came in", True)], [], 0, False),
+    "Grace out": ([(EVENT, "Grace Kim left", True)], [], 0, False),
     "Mum speaks": ([(HEARD, "hello everyone", True),
-                    (EVENT, "Grace Kim came in (heard speaking)", False)], [], 0, False),
+                    (EVENT, "Grace Kim came in (heard speaking)", True)], [], 0, False),
     "share a private line": (
         [(NOTE, "talk about the divorce", True), (ALERT, FAMILY_1, True)],
         ["Kept as a private note, not shared: it touches a private topic."], 1, False),
@@ -315,7 +315,7 @@ OUTCOMES: dict[str, tuple[list[tuple[LogKind, str, bool]], list[str], int, bool]
     "stepped out": (
         [(ACK, "Alert on Family conflict handled: asked the person to step out "
           "(Bob waited outside)", True)], [], 0, False),
-    "key 4: Bob out": ([(EVENT, "Bob left", False)], [], 0, False),
+    "key 4: Bob out": ([(EVENT, "Bob left", True)], [], 0, False),
     "divorce after consent": ([(NOTE, "the divorce is final", True)], [], 0, False),
     "muted phrase heard": ([(HEARD, "my girlfriend again", True)], [], 0, False),
     "discreet on": ([(EVENT, "Discreet mode on", False)], [], 0, False),
@@ -369,6 +369,9 @@ def test_discreet_wording_names_no_private_topic_and_no_one_not_cleared(script: 
                if entry.private and entry.kind not in (NOTE, HEARD)]
     masked = [entry.masked for entry in private]
     assert masked == [
+        "A person not cleared (supporter/guardian) came in",  # Grace's name is hidden too
+        "A person not cleared (supporter/guardian) left",
+        "A person not cleared (supporter/guardian) came in (heard speaking)",
         "Alert on Private topic 1 — 1 person present not cleared",
         "Alert on Private topic 2 — 1 person present not cleared",
         "A guest came in (unrecognised speaker): not cleared for any private topic",
@@ -380,6 +383,7 @@ def test_discreet_wording_names_no_private_topic_and_no_one_not_cleared(script: 
         "Alert on Private topic 1 handled: consent given verbally",
         "Alert on Private topic 2 handled: false alarm",
         "Alert on Private topic 1 handled: asked the person to step out",
+        "A person not cleared (guest) left",
         "Alert on Private topic 2 handled: paused the topic",
         "A guest came in: not cleared for any private topic",
         "Alert on Private topic 3 handled: paused the topic",

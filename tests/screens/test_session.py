@@ -554,6 +554,9 @@ class TestDiscreet:
             assert "Alert on Private topic 1 — 1 person present not cleared" in banner_text(screen)
             assert "Grace" not in banner_text(screen)  # who must not hear it, beside a topic
             assert "NOT cleared for 3 private topics" in roster_text(screen)
+            assert "Grace" not in roster_text(screen)  # nor in the roster: the screen is shared
+            assert "3 ● in   (name hidden)  supporter/guardian" in roster_text(screen)
+            assert "Noah Kim" in roster_text(screen)  # the cleared keep their names
             toasts = " ".join(str(n.message) for n in app._notifications)
             assert "Family conflict" not in toasts  # the alert's toast was taken down
             # Every line is hidden, not only those that hit a phrase: a phrase list never
@@ -563,6 +566,7 @@ class TestDiscreet:
             await pilot.press("d")
             await settle(pilot)
             assert "Family conflict" in banner_text(screen)
+            assert "Grace Kim" in roster_text(screen)
             changes = kinds(journal(path, screen.record.id), DiscreetModeChanged)  # type: ignore[union-attr]
             assert [c.on for c in changes] == [True, False]
 
