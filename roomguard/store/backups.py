@@ -440,15 +440,35 @@ def restore(root: Path, backup: Path) -> None:
     current state is itself backed up, so a restore can be undone. Files the backup does not
     hold are removed (they did not exist at backup time).
     """
+    from roomguard.store.keys import KEYFILE
+
     names = verify(backup)
     if integrity.store_files(root):
         make_backup(root, "pre-restore", forensic=True)
     keep = set(names)
     with zipfile.ZipFile(backup) as zf:
+        same_key = _wraps_the_same_key(root, zf)
         for name in names:
+            if name == KEYFILE and same_key:
+                continue  # the current passphrase (and keyring choice) stays: see below
             target = root / name
             ensure_dir(target.parent)
             atomic_write(target, zf.read(name))
     for path in integrity.store_files(root):
         if path.relative_to(root).as_posix() not in keep:
             path.unlink()
+
+
+def _wraps_the_same_key(root: Path, zf: zipfile.ZipFile) -> bool:
+    """Whether the store's ``keys.json`` and the backup's wrap the same data key. Then the
+    store's is kept: restoring records must not bring back a passphrase changed since (perhaps
+    because it leaked)."""
+    from roomguard.store.errors import KeyFileProblem
+    from roomguard.store.keys import KEYFILE, KeyFile
+
+    try:
+        current = KeyFile.read(root)
+        theirs = KeyFile.parse(Path(KEYFILE), zf.read(KEYFILE))
+    except (KeyFileProblem, KeyError):
+        return False
+    return current is not None and current.key_id == theirs.key_id
