@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from pathlib import Path
 from typing import Any
 
 from roomguard.cli import exit_codes
@@ -21,17 +23,27 @@ def register(subparsers: Any) -> None:
         "restore", help="restore a backup (the current state is backed up first)")
     restore.add_argument("name", metavar="NAME",
                          help="a name from `backup list`, or 'latest' (the newest good one)")
+    restore.add_argument("--allow-plaintext", action="store_true",
+                         help="restore a plaintext backup (made before `roomguard encrypt`) "
+                              "over an encrypted store, which then is plaintext again")
     restore.set_defaults(handler=guarded(run_restore))
 
 
 def run_list(args: argparse.Namespace) -> int:
     """Each backup with its state, verified now (read whole): good, damaged or unverified."""
-    from roomguard.store.backups import list_backups
+    from roomguard.cli.verify_cmd import checked_backup
+    from roomguard.store.backups import BackupInfo, list_backups
 
-    backups = list_backups(args.store_path, check=True)
-    if not backups:
+    listed = list_backups(args.store_path)
+    if not listed:
         print(f"no backups in {args.store_path}")
         return exit_codes.OK
+    _unlock_for_backups(args, listed)
+    backups = []
+    for info in listed:
+        found = checked_backup(info.path)
+        backups.append(BackupInfo(info.path, info.created, info.reason, info.size, found.state,
+                                  tuple(found.problems)))
     # Every column as wide as its widest entry: names and reasons differ in length
     # ("daily", "post-deletion"), and fixed widths left the columns out of line.
     rows = [(b.name, f"{b.created:%Y-%m-%d %H:%M:%S}", b.reason, f"{b.size:,} bytes", b.state)
@@ -68,6 +80,7 @@ def run_restore(args: argparse.Namespace) -> int:
     backups = list_backups(args.store_path)
     if not backups:
         raise CommandError(f"no backups in {args.store_path}")
+    _unlock_for_backups(args, backups)
     if args.name == "latest":
         chosen = newest_good(args.store_path)
         if chosen is None:
@@ -76,6 +89,33 @@ def run_restore(args: argparse.Namespace) -> int:
         chosen = next((b for b in backups if args.name in (b.name, b.path.stem)), None)
     if chosen is None:
         raise CommandError(f"no backup named {args.name!r}; see `roomguard backup list`")
+    _refuse_plaintext_over_encrypted(args, chosen.path)
     restore_without_opening(args.store_path, chosen.path)
     print(f"restored {chosen.name}; the previous state was backed up first")
     return exit_codes.OK
+
+
+def _unlock_for_backups(args: argparse.Namespace, backups: list[Any]) -> None:
+    """The store's key (a restore backs the current state up first, a list checks every
+    backup), then any other key a backup needs. A store whose keys.json is damaged is
+    not unlocked: its backups carry their own, and a restore is how it is repaired."""
+    from roomguard.cli.unlock import KeyFileUnusable, ensure_unlocked, unlock_backups
+
+    with contextlib.suppress(KeyFileUnusable):
+        ensure_unlocked(args.store_path, args)
+    unlock_backups([b.path for b in backups], args)
+
+
+def _refuse_plaintext_over_encrypted(args: argparse.Namespace, backup: Path) -> None:
+    """A backup from before `roomguard encrypt` would make an encrypted store plaintext
+    again: only when asked for by name."""
+    from roomguard.cli.unlock import backup_key_file
+    from roomguard.store.keys import KEYFILE
+
+    if (args.store_path / KEYFILE).exists() and backup_key_file(backup) is None \
+            and not args.allow_plaintext:
+        raise CommandError(
+            f"{backup.name} was made before the store was encrypted: restoring it would make "
+            "the store plaintext again (and its records readable on disk). Nothing was "
+            "changed. Add --allow-plaintext if that is what you want, then `roomguard "
+            "encrypt` again.")

@@ -22,6 +22,8 @@ SUBCOMMAND_MODULES = (
     "roomguard.cli.export_cmd",
     "roomguard.cli.backup_cmd",
     "roomguard.cli.verify_cmd",
+    "roomguard.cli.encrypt_cmd",
+    "roomguard.cli.passphrase_cmd",
 )
 
 
@@ -42,6 +44,9 @@ def build_parser(with_subcommands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="load a demonstration practice into an empty store"
     )
+    from roomguard.cli.unlock import add_options, add_options_everywhere
+
+    add_options(parser, on_subcommand=False)  # an encrypted store's passphrase: never a value
     if not with_subcommands:
         return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -53,6 +58,7 @@ def build_parser(with_subcommands: bool = True) -> argparse.ArgumentParser:
                 raise
             continue
         module.register(subparsers)
+    add_options_everywhere(parser)  # also after the command's name: `verify --passphrase-file F`
     return parser
 
 

@@ -12,6 +12,7 @@ store at the path, a store from a newer Roomguard, a folder that cannot be read)
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +37,28 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from roomguard.cli.unlock import KeyFileUnusable, ensure_unlocked, unlock_backups
     from roomguard.store import StoreTooNew
-    from roomguard.store.backups import GOOD, check_backup, list_backups
+    from roomguard.store.backups import GOOD, list_backups
     from roomguard.store.integrity import DirSource, check, store_files
 
     root: Path = args.store_path
     if not root.is_dir() or not store_files(root):
         raise CommandError(f"no Roomguard store at {root} (pass --db)")
+    # An encrypted store: every file is opened with its key. A damaged keys.json cannot
+    # unlock anything: the check below names it as damage.
+    with contextlib.suppress(KeyFileUnusable):
+        ensure_unlocked(root, args)
     try:
         report = check(DirSource(root), decode_events=True)
     except StoreTooNew as exc:  # its files are of a kind this Roomguard cannot judge
         raise CommandError(str(StoreTooNew(root / "meta.json", exc.found, exc.supported))) from exc
     found = []
     if not args.no_backups:
-        for info in list_backups(root):
-            checked = check_backup(info.path)
-            found.append((info, checked))
+        backups = list_backups(root)
+        unlock_backups([info.path for info in backups], args)
+        for info in backups:
+            found.append((info, checked_backup(info.path)))
     newest_good = next((info for info, checked in found if checked.state == GOOD), None)
     damaged = bool(report.damage) or any(c.state == "damaged" for _, c in found)
     result = {
@@ -86,6 +93,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_text(result, checked_backups=not args.no_backups))
     return DAMAGE_FOUND if damaged else exit_codes.OK
+
+
+def checked_backup(path: Path) -> Any:
+    """The backup's check; one whose key is not unlocked here (made under another key) is
+    "locked", not damaged: nothing is known against it."""
+    from roomguard.store.backups import UNVERIFIED, BackupCheck, check_backup
+    from roomguard.store.errors import StoreEncrypted
+
+    try:
+        return check_backup(path)
+    except StoreEncrypted:
+        return BackupCheck(UNVERIFIED, ["locked: it is encrypted under a key not unlocked here "
+                                        "(give its passphrase to check it)"])
 
 
 def _text(result: dict[str, Any], *, checked_backups: bool) -> str:
