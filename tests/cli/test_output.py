@@ -35,7 +35,7 @@ def db(tmp_path: Path) -> Path:
 COMMANDS = {
     "checkins": (["checkins", "--today", TODAY.isoformat(), "--format", "json"],
                  lambda data: isinstance(json.loads(data), list)),
-    "export": (["export"], lambda data: json.loads(data)["format"] == "roomguard-export"),
+    "export": (["export", "--plaintext"], lambda data: json.loads(data)["format"] == "roomguard-export"),
 }
 
 

@@ -148,7 +148,7 @@ class TestCommands:
     def test_export_import_via_cli(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         source = seeded_store(tmp_path / "a")
         out = tmp_path / "out.json"
-        assert main(["--db", str(source), "export", "-o", str(out)]) == 0
+        assert main(["--db", str(source), "export", "--plaintext", "-o", str(out)]) == 0
         assert out.stat().st_mode & 0o777 == 0o600
         assert main(["--db", str(tmp_path / "b"), "import", str(out)]) == 0
         assert "imported 5 client(s)" in capsys.readouterr().out
