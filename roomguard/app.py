@@ -8,19 +8,24 @@ command palette (see :mod:`roomguard.screens.commands`), so there is one list of
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from roomguard.screens.lock.keeper import LockKeeper
 from roomguard.store import Store, StoreError
+from roomguard.store.errors import StoreEncrypted
 
 if TYPE_CHECKING:
     from roomguard.core.models import Client
+    from roomguard.store.keys import KeyFile
 
 
 def local_now() -> datetime:
@@ -45,6 +50,11 @@ class RoomguardApp(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("question_mark,f1", "help", "Help"),
+        Binding("ctrl+l", "lock", "Lock screen", show=False, priority=True),  # palette, help
+    ]
+    PALETTE_COMMANDS = [
+        ("Idle lock…", "Minutes without input before the screen locks, and during sessions",
+         "idle_lock"),
     ]
 
     def __init__(
@@ -55,6 +65,7 @@ class RoomguardApp(App[None]):
         session_client: str | None = None,
         follow: Path | None = None,
         clock: Callable[[], datetime] = local_now,
+        idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.store_path = store_path
@@ -66,6 +77,8 @@ class RoomguardApp(App[None]):
         self.crashed: BaseException | None = None  # the unexpected error that ended the app
         self._store: Store | None = None
         self.store_problem: StoreError | None = None
+        self.keyfile: KeyFile | None = None  # an encrypted store waiting for its passphrase
+        self.lock_keeper = LockKeeper(self, lambda: self._store, idle_clock)
 
     # ----------------------------------------------------------------- store
     @property
@@ -76,9 +89,25 @@ class RoomguardApp(App[None]):
     def today(self) -> date:
         return self.clock().date()
 
+    @property
+    def store_locked(self) -> bool:
+        """The screen is locked (the key dropped) or the store is being encrypted."""
+        return self.lock_keeper.store_locked
+
     def _open_store(self) -> None:
+        from roomguard.screens.lock.unlock import unlock_from_keyring
+        from roomguard.store.keys import KeyFile
+
+        self.keyfile = None
         try:
-            self._store = Store.open(self.store_path, fallback_readonly=True)
+            try:
+                self._store = Store.open(self.store_path, fallback_readonly=True)
+            except StoreEncrypted:
+                keyfile = KeyFile.read(self.store_path.expanduser())
+                if keyfile is None or not unlock_from_keyring(keyfile):
+                    self.keyfile = keyfile
+                    return
+                self._store = Store.open(self.store_path, fallback_readonly=True)
         except StoreError as exc:
             self.store_problem = exc
             return
@@ -101,6 +130,25 @@ class RoomguardApp(App[None]):
 
     def _first_screen(self) -> Screen[Any]:
         self._open_store()
+        if self.keyfile is not None:
+            from roomguard.screens.lock.unlock import UnlockScreen
+
+            return UnlockScreen(self.keyfile, self._unlocked_at_start)
+        return self._store_screen()
+
+    def _unlocked_at_start(self) -> None:
+        """The passphrase was right (the key is in the keychain): open the store and carry on
+        exactly as a plaintext store starts."""
+        self.call_later(self._enter_store)
+
+    async def _enter_store(self) -> None:
+        self._open_store()
+        # Pushed over the prompt (the first screen cannot be switched away: it has no result
+        # callback); home never pops itself, so the prompt stays out of sight below it.
+        await self.push_screen(self._store_screen())
+        self._store_opened()  # after the push: its after-refresh calls wait on home's frame
+
+    def _store_screen(self) -> Screen[Any]:
         if self.store_problem is not None:
             from roomguard.screens.store_problem import StoreProblemScreen
 
@@ -126,9 +174,17 @@ class RoomguardApp(App[None]):
 
         # First in the queue: the collector is back on before a session (or anything) starts.
         self.call_after_refresh(release_after_startup)
+        if self.store_problem is not None or self.keyfile is not None:
+            return
+        self._store_opened()
+
+    def _store_opened(self) -> None:
+        """What follows the store's opening: what it recovered, the session asked for on the
+        command line, the daily backup, the idle lock."""
         if self.store_problem is not None:
             return
         store = self.store
+        self.lock_keeper.start()
         if store.readonly and store.readonly_reason:
             self.notify(store.readonly_reason, title="Read-only", severity="warning", timeout=15)
         if store.lock_recovered_from is not None:
@@ -147,7 +203,7 @@ class RoomguardApp(App[None]):
         )
 
     def _daily_backup(self) -> None:
-        if self._store is None:
+        if self._store is None or self.store_locked:
             return
         try:
             self._store.backup_if_due()
@@ -232,6 +288,28 @@ class RoomguardApp(App[None]):
         from roomguard.screens.checkins import CheckinsScreen
 
         self.push_screen(CheckinsScreen())
+
+    # ----------------------------------------------------------------- locking
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown
+                      | events.MouseScrollUp | events.Paste):
+            self.lock_keeper.input_seen()
+        await super().on_event(event)
+
+    def action_lock(self) -> None:
+        self.lock_keeper.lock()
+
+    def action_idle_lock(self) -> None:
+        if self._store is None or self.store_locked:
+            return
+        from roomguard.screens.lock.idle_form import IdleLockForm
+
+        self.push_screen(IdleLockForm(self.lock_keeper))
+
+    def action_command_palette(self) -> None:
+        if self.store_locked or self.keyfile is not None:
+            return  # the palette lists clients by name
+        super().action_command_palette()
 
     # ----------------------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -49,6 +49,7 @@ from roomguard.core.todos import (
     settle_consent_todos,
 )
 from roomguard.screens.host import UsesHost
+from roomguard.screens.readable import output_folder, refusal, written
 from roomguard.store import StoreError
 from roomguard.store.atomic import atomic_write, ensure_dir
 from roomguard.widgets.consent_table import PartiesTable
@@ -691,7 +692,9 @@ class AgreementsScreen(UsesHost, Screen[None]):
         self.app.push_screen(TermsHistory(self.agreement, self.host.today()))
 
     def documents_dir(self) -> Path:
-        return self.host.store.root / DOCUMENTS_DIR
+        """The store's own folder, or ~/Documents/Roomguard for an encrypted store (see
+        screens/readable.py)."""
+        return output_folder(self.host.store, DOCUMENTS_DIR)
 
     def action_generate(self) -> None:
         from roomguard.screens.agreement_forms.document_form import DocumentForm
@@ -717,7 +720,14 @@ class AgreementsScreen(UsesHost, Screen[None]):
 
     @work(thread=True, group="documents", exit_on_error=False)
     def write_document(self, path: Path, text: str) -> None:
-        """Write the document 0600; the default folder is created 0700."""
+        """Write the document 0600; the default folder is created 0700. An encrypted store
+        keeps no readable file in its folder."""
+        store = self.host.store
+        refused = refusal(store, path)
+        if refused:
+            self.app.call_from_thread(self.notify, refused, title="Document not written",
+                                      severity="error", markup=False, timeout=10)
+            return
         try:
             if path.parent == self.documents_dir():
                 ensure_dir(path.parent)
@@ -736,7 +746,7 @@ class AgreementsScreen(UsesHost, Screen[None]):
             return
         self.app.call_from_thread(
             self.notify,
-            f"Consent document written to {path}",
+            written(store, "Consent document", path),
             title="Document ready",
             markup=False,
             timeout=10,

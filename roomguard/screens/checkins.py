@@ -24,6 +24,7 @@ from roomguard.core.checkins import CheckinRow, build_checkins, count_due
 from roomguard.core.dates import describe_date
 from roomguard.core.models import Agreement, Client, Review, ReviewOutcome
 from roomguard.screens.host import UsesHost
+from roomguard.screens.readable import refusal, written
 from roomguard.store import StoreError
 from roomguard.widgets.literal import literal
 from roomguard.widgets.record_table import RecordTable
@@ -332,6 +333,11 @@ class CheckinsScreen(UsesHost, Screen[None]):
         from roomguard.store.atomic import atomic_write
 
         data = checkins_ics(rows, self.host.clock().astimezone())
+        refused = refusal(self.host.store, path)
+        if refused:
+            self.app.call_from_thread(self.notify, refused, title="Export failed",
+                                      severity="error", markup=False)
+            return
         try:
             atomic_write(path, data)
         except OSError as exc:
@@ -346,8 +352,8 @@ class CheckinsScreen(UsesHost, Screen[None]):
         count = sum(1 for row in rows if row.due_on is not None)
         self.app.call_from_thread(
             self.notify,
-            f"{count} review{'s' if count != 1 else ''} written to {path}. Import it into your "
-            "calendar; exporting again updates the same events.",
+            written(self.host.store, f"{count} review{'s' if count != 1 else ''}", path)
+            + ". Import it into your calendar; exporting again updates the same events.",
             title="Exported",
             markup=False,
             timeout=10,

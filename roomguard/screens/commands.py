@@ -19,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from roomguard.core.models import Client, ClientStatus
@@ -46,21 +47,22 @@ def _key_label(binding: Binding) -> str:
 
 
 def binding_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
-    entries: list[tuple[str, str, str, object]] = []
+    entries: list[tuple[str, str, str, DOMNode]] = []
     for target in (screen, app):
         for binding in bindings_of(target):
             if binding.action in _SKIP_ACTIONS:
                 continue
             help_text = binding.tooltip or f"key: {_key_label(binding)}"
             entries.append((binding.description, help_text, binding.action, target))
-    for title, help_text, action in getattr(screen, "PALETTE_COMMANDS", ()):
-        entries.append((title, help_text, action, screen))
+    for owner in (screen, app):
+        for title, help_text, action in getattr(owner, "PALETTE_COMMANDS", ()):
+            entries.append((title, help_text, action, owner))
     titles: set[str] = set()
-    for title, help_text, action, target in entries:
+    for title, help_text, action, where in entries:
         if title in titles:
             continue
         titles.add(title)
-        yield SystemCommand(title, help_text, partial(app.run_action, action, target))
+        yield SystemCommand(title, help_text, partial(app.run_action, action, where))
 
 
 # ----------------------------------------------------------------- clients by name

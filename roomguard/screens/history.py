@@ -46,6 +46,7 @@ from roomguard.core.reports import (
 from roomguard.core.session import SessionSummary, replay, summarise
 from roomguard.screens.dialogs.share_review import ShareDecisions, ShareReview
 from roomguard.screens.host import UsesHost
+from roomguard.screens.readable import output_folder, written
 from roomguard.store import StoreError
 from roomguard.store.atomic import atomic_write, ensure_dir
 from roomguard.store.word_families import word_families
@@ -506,7 +507,9 @@ class HistoryScreen(UsesHost, Screen[None]):
 
     # ----------------------------------------------------------------- report files
     def reports_dir(self) -> Path:
-        return self.host.store.root / REPORTS_DIR
+        """The store's own folder, or ~/Documents/Roomguard for an encrypted store (see
+        screens/readable.py)."""
+        return output_folder(self.host.store, REPORTS_DIR)
 
     def _save(self, name: str, text: str) -> Path:
         folder = self.reports_dir()
@@ -525,7 +528,8 @@ class HistoryScreen(UsesHost, Screen[None]):
             self.app.call_from_thread(self._report_failed, exc)
             return
         self.app.call_from_thread(
-            self.notify, f"Coach's summary written to {path}", title="Summary", markup=False
+            self.notify, written(self.host.store, "Coach's summary", path), title="Summary",
+            markup=False
         )
 
     @work(thread=True, group="history-report")
@@ -555,7 +559,7 @@ class HistoryScreen(UsesHost, Screen[None]):
         sessions = "1 session" if report.sessions == 1 else f"{report.sessions} sessions"
         self.app.call_from_thread(
             self.notify,
-            f"Assistant-safe summary of {sessions} written to {path}",
+            written(self.host.store, f"Assistant-safe summary of {sessions}", path),
             title="Assistant-safe summary",
             markup=False,
         )

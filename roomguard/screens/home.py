@@ -79,6 +79,8 @@ class HomeScreen(UsesHost, Screen[None]):
         ("Retention period", "Years to keep closed clients' records before disposal", "retention"),
         ("Show or hide closed clients", "Closed clients, and which are due for disposal",
          "toggle_closed"),
+        ("Encrypt store…", "Protect the store with a passphrase (a backup is made first)",
+         "encrypt_store"),
     ]
 
     show_closed: reactive[bool] = reactive(False, init=False)
@@ -103,7 +105,9 @@ class HomeScreen(UsesHost, Screen[None]):
                 yield RecordTable(id="clients")
             with Vertical(classes="pane", id="sessions-pane"):
                 yield RecordTable(id="sessions")
-        yield DueSummary()
+        with Horizontal(id="status-line"):
+            yield DueSummary()
+            yield Static("not encrypted", id="not-encrypted")
         yield FoldingFooter(palette_from=100)  # every key fits at 80 columns
 
     def on_mount(self) -> None:
@@ -119,6 +123,7 @@ class HomeScreen(UsesHost, Screen[None]):
         for label in ("When", "Client", "Length", "Alerts"):
             sessions.add_column(label, key=label.lower())
         self.reload()
+        self.show_encryption()
         self.call_after_refresh(self.warn_disposal_due)  # a toast: after the first frame
         self._shown_day = self.host.today()
         self._wait_for_midnight()
@@ -144,11 +149,18 @@ class HomeScreen(UsesHost, Screen[None]):
         self._wait_for_midnight()
 
     def check_day(self) -> None:
-        """Reload when the app's clock has moved on to another day since the last reload."""
+        """Reload when the app's clock has moved on to another day since the last reload (not
+        while the screen is locked: the store's key is dropped; the next check after it)."""
+        if self.host.store_locked:
+            return
         if self.host.today() != self._shown_day:
             self.reload()
 
     # ----------------------------------------------------------------- data
+    def show_encryption(self) -> None:
+        """ "not encrypted" in the status line, for as long as the store is plaintext."""
+        self.query_one("#not-encrypted").display = not self.host.store.encrypted
+
     def reload(self) -> None:
         store = self.host.store
         self._clients = {c.id: c for c in store.clients()}
@@ -166,6 +178,7 @@ class HomeScreen(UsesHost, Screen[None]):
                 name.append(" (closed)", style="dim")
             rows.append((client.id, (name, "", state, "", "")))
         self.query_one("#clients", RecordTable).refill(rows)
+        self.show_encryption()
         closed = sum(c.status is ClientStatus.CLOSED for c in self._clients.values())
         self.query_one("#clients-pane").border_subtitle = (
             "" if self.show_closed or not closed else f"{closed} closed hidden (palette: show)"
@@ -408,7 +421,9 @@ class HomeScreen(UsesHost, Screen[None]):
         self.app.push_screen(RetentionForm(), saved)
 
     def offer_onboarding(self) -> None:
+        """A new store: a passphrase first (or an explicit "No encryption"), then the welcome."""
         from roomguard.screens.dialogs.onboarding import Onboarding
+        from roomguard.screens.lock.encrypting import StoreEncryption
 
         def chosen(choice: str | None) -> None:
             if choice == "demo":
@@ -416,7 +431,15 @@ class HomeScreen(UsesHost, Screen[None]):
             elif choice == "client":
                 self.action_new_client()
 
-        self.app.push_screen(Onboarding(), chosen)
+        def welcome() -> None:
+            self.app.push_screen(Onboarding(), chosen)
+
+        StoreEncryption(self, self.host).ask(onboarding=True, then=welcome)
+
+    def action_encrypt_store(self) -> None:
+        from roomguard.screens.lock.encrypting import StoreEncryption
+
+        StoreEncryption(self, self.host).ask(onboarding=False)
 
 
 def consent_cell(agreement: Agreement, today: date) -> Text:

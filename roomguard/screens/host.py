@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from roomguard.core.models import Client
+    from roomguard.screens.lock.keeper import LockKeeper
     from roomguard.store import Store, StoreError
 
 
@@ -52,6 +53,17 @@ class Host(Protocol):
     @property
     def store_problem(self) -> StoreError | None:
         """Why the store could not be opened (after :meth:`reopen_store`), or None."""
+        ...
+
+    @property
+    def store_locked(self) -> bool:
+        """The screen is locked (an encrypted store's key dropped) or the store is being
+        encrypted: timers that read the store skip their turn."""
+        ...
+
+    @property
+    def lock_keeper(self) -> LockKeeper:
+        """Locking and the idle lock (screens/lock/keeper.py)."""
         ...
 
     @property

@@ -31,3 +31,11 @@ def crash_directory() -> Path:
     from platformdirs import user_state_path
 
     return user_state_path(APP_NAME, appauthor=False) / "crash-reports"
+
+
+def documents_directory() -> Path:
+    """Where an encrypted store's readable documents go (consent documents, summaries):
+    ``~/Documents/Roomguard``, outside the store, which keeps no readable byte under its folder."""
+    from platformdirs import user_documents_path
+
+    return user_documents_path() / "Roomguard"

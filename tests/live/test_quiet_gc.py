@@ -107,18 +107,18 @@ async def test_the_app_releases_the_collector_after_its_first_frame(store_path) 
     import time
 
     from roomguard.app import RoomguardApp
-    from roomguard.screens.dialogs.onboarding import Onboarding
+    from roomguard.screens.lock.passphrase_form import PassphraseForm
 
     gc.enable()
     quiet_gc.hold_for_startup()
     app = RoomguardApp(store_path)
     async with app.run_test():
         # Wait for states, never for a time: on a busy machine the first frame, and the
-        # onboarding dialog an empty store opens, can take many event-loop turns to come. Leaving
+        # passphrase step an empty store opens first, can take many event-loop turns. Leaving
         # before the dialog has mounted shut the app down under its on_mount (NoMatches).
         def started() -> bool:
-            return (gc.isenabled() and isinstance(app.screen, Onboarding)
-                    and app.focused is not None and app.focused.id == "client")
+            return (gc.isenabled() and isinstance(app.screen, PassphraseForm)
+                    and app.focused is not None and app.focused.id == "passphrase")
 
         deadline = time.monotonic() + 60
         while not started() and time.monotonic() < deadline:

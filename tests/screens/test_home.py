@@ -11,6 +11,7 @@ from roomguard.app import RoomguardApp
 from roomguard.screens.dialogs.client_form import ClientForm
 from roomguard.screens.dialogs.onboarding import Onboarding
 from roomguard.screens.home import HomeScreen
+from roomguard.screens.lock.passphrase_form import PassphraseForm
 from roomguard.store import Store
 from roomguard.widgets.due_summary import DueSummary
 from roomguard.widgets.record_table import RecordTable
@@ -23,17 +24,28 @@ def client_names(app) -> list[str]:
     return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
 
 
+async def no_encryption(pilot) -> None:
+    """The onboarding's first step: the explicit "No encryption" (tests/screens/test_lock.py
+    covers the passphrase)."""
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PassphraseForm)
+    await pilot.click("#plain")
+    await settle(pilot)
+
+
 class TestOnboarding:
-    async def test_empty_store_offers_onboarding(self, store_path: Path) -> None:
+    async def test_empty_store_asks_for_a_passphrase_then_offers_onboarding(
+        self, store_path: Path
+    ) -> None:
         app = make_app(store_path)
         async with app.run_test() as pilot:
-            await settle(pilot)
+            await no_encryption(pilot)
             assert isinstance(app.screen, Onboarding)
 
     async def test_demo_choice_loads_a_practice(self, store_path: Path) -> None:
         app = make_app(store_path)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+            await no_encryption(pilot)
             await pilot.press("d")
             await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
@@ -44,7 +56,7 @@ class TestOnboarding:
     async def test_later_leaves_an_empty_home(self, store_path: Path) -> None:
         app = make_app(store_path)
         async with app.run_test() as pilot:
-            await settle(pilot)
+            await no_encryption(pilot)
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
@@ -53,7 +65,7 @@ class TestOnboarding:
     async def test_first_client_from_onboarding(self, store_path: Path) -> None:
         app = make_app(store_path)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+            await no_encryption(pilot)
             await pilot.press("n")
             await settle(pilot)
             assert isinstance(app.screen, ClientForm)
