@@ -124,7 +124,7 @@ def invalid_patterns(patterns: Iterable[str]) -> list[tuple[str, str]]:
 class Detector:
     """Every phrase and pattern of a set of topics, compiled once; scan text as often as needed."""
 
-    __slots__ = ("_automaton", "_max_gap", "_patterns", "_phrase_count", "_topics")
+    __slots__ = ("_automaton", "_last", "_max_gap", "_patterns", "_phrase_count", "_topics")
 
     def __init__(
         self,
@@ -139,6 +139,9 @@ class Detector:
         self._max_gap = max_gap
         self._patterns = tuple(patterns)
         self._phrase_count = phrase_count
+        # The last text scanned and its hits: a check asks first whether a line mentions a
+        # topic, then judges the line, which scans it again.
+        self._last: tuple[str, list[Hit]] = ("", [])
 
     @classmethod
     def from_topics(
@@ -214,11 +217,16 @@ class Detector:
         """
         if not text:
             return []
+        last_text, last_hits = self._last
+        if text == last_text:
+            return list(last_hits)
         form, aligned = search_form(text, self._max_gap)
         matches = self._match(form)
         if not matches and not self._patterns:
             return []  # most lines: nothing to place
-        return self._hits(text, form, aligned, matches)
+        hits = self._hits(text, form, aligned, matches)
+        self._last = (text, hits)
+        return list(hits)
 
     def topics_in(self, text: str) -> set[str]:
         """Ids of the topics that come up in *text*; the same as the topics of :meth:`scan`."""
