@@ -244,6 +244,13 @@ class SessionState:
         """Alerts nobody has answered yet, oldest first."""
         return sorted(self._waiting.values(), key=lambda a: instant(a.at))
 
+    def unacknowledged_on(self, topic_id: str) -> list[AlertRaised]:
+        """:meth:`unacknowledged`, only those on *topic_id* (what every mention looks up)."""
+        on_topic = [a for a in self._waiting.values() if a.topic_id == topic_id]
+        if len(on_topic) > 1:
+            on_topic.sort(key=lambda a: instant(a.at))
+        return on_topic
+
     def recently_active(self, now: datetime, window: timedelta = RECENT_WINDOW) -> set[str]:
         """Topic ids marked active, plus those detected within *window* before *now*."""
         recent = {tid for tid, seen in self.active_topics.items()
@@ -335,6 +342,28 @@ class Guard:
         self._index: dict[str, list[Participant]] = {}
         self._index_stamp: tuple[int, list[tuple[int, int, str, date | None]]] | None = None
         self._resolved: dict[str, Participant | None] = {}  # label -> whom, for this index
+        # Decisions by (who is present, topics, day, trigger), once the agreement is fixed.
+        self._decisions: dict[tuple[object, ...], list[PolicyDecision]] | None = None
+
+    def fix_agreement(self) -> None:
+        """Promise that :attr:`agreement` will not change for the rest of this guard's life (a
+        check of a finished transcript; live, the coach may edit it mid-session). Who may hear
+        which topic is then worked out once for each room and day, not on every mention: on a
+        long transcript, the same few people hear the same topic thousands of times."""
+        self._decisions = {}
+
+    def _evaluate(self, topic_ids: Iterable[str], today: date,
+                  trigger: str) -> list[PolicyDecision]:
+        """:func:`~roomguard.core.policy.evaluate` for the people present now."""
+        if self._decisions is None:
+            return evaluate(self.agreement, self.present_people(), topic_ids, today, trigger)
+        topics = tuple(topic_ids)
+        key = (tuple(self.state.present), topics, today, trigger)
+        decisions = self._decisions.get(key)
+        if decisions is None:
+            decisions = evaluate(self.agreement, self.present_people(), topics, today, trigger)
+            self._decisions[key] = decisions
+        return decisions
 
     @classmethod
     def resume(cls, agreement: Agreement, events: Iterable[Event], session_id: str = "") -> Guard:
@@ -428,8 +457,8 @@ class Guard:
         """
         covering = ({Trigger.TOPIC_DETECTED, Trigger.TOPIC_ACTIVE}
                     if trigger == Trigger.TOPIC_DETECTED else None)
-        for alert in self.state.unacknowledged():
-            if (alert.topic_id == topic_id and frozenset(alert.uncleared) == uncleared
+        for alert in self.state.unacknowledged_on(topic_id):
+            if (frozenset(alert.uncleared) == uncleared
                     and (covering is None or alert.trigger_kind in covering)):
                 return alert
         return None
@@ -487,9 +516,7 @@ class Guard:
     def _joined(self, out: list[Event], person: Participant, now: datetime) -> None:
         """Alerts for a person who just arrived, against the recently active topics."""
         topics = self._topic_order(self.state.recently_active(now))
-        decisions = evaluate(
-            self.agreement, self.present_people(), topics, now.date(), Trigger.PERSON_JOINED
-        )
+        decisions = self._evaluate(topics, now.date(), Trigger.PERSON_JOINED)
         self._raise_alerts(out, decisions, now, joined=person)
 
     # ---------------------------------------------------------------- actions
@@ -559,7 +586,11 @@ class Guard:
         per line dominated the cost of auditing a long transcript.
         """
         # A guest never changes once in, so counting them is enough; a party's name, aliases or
-        # end of involvement may change mid-session (an alias added for a speaker).
+        # end of involvement may change mid-session (an alias added for a speaker), unless the
+        # agreement is fixed (fix_agreement).
+        if (self._decisions is not None and self._index_stamp is not None
+                and self._index_stamp[0] == len(self.state.guests)):
+            return self._index
         stamp = (len(self.state.guests),
                  [(id(p), len(p.aliases), p.name, p.ended_on) for p in self.agreement.participants])
         if self._index_stamp != stamp:
@@ -643,9 +674,7 @@ class Guard:
             self._push(out, detected)
             mentions[topic_id] = detected
 
-        decisions = evaluate(
-            self.agreement, self.present_people(), first_hit, now.date(), Trigger.TOPIC_DETECTED
-        )
+        decisions = self._evaluate(first_hit, now.date(), Trigger.TOPIC_DETECTED)
         self._raise_alerts(out, decisions, now, mentions=mentions)
         return out
 
@@ -668,9 +697,7 @@ class Guard:
         out: list[Event] = []
         self._push(out, TopicMarked(now, topic_id, active))
         if active:
-            decisions = evaluate(
-                self.agreement, self.present_people(), [topic_id], now.date(), Trigger.TOPIC_ACTIVE
-            )
+            decisions = self._evaluate([topic_id], now.date(), Trigger.TOPIC_ACTIVE)
             self._raise_alerts(out, decisions, now)
         return out
 

@@ -182,6 +182,7 @@ def audit_transcript(
     live.meaning.lane = semantic  # possible topics (the semantic layer), scored inline
     live.begin_with(SessionRecord(client_id=client.id, started_at=start,
                                   terms_version=agreement.terms.version), list(present_ids))
+    live.guard.fix_agreement()  # nothing edits the agreement during a check
     review = _Review(live.guard, result)
     mutes = SilencedHits(agreement, word_families())
     changes, pending = result.attendance, 0
@@ -217,7 +218,7 @@ def audit_transcript(
         offset = timedelta(milliseconds=millis)
         outcome = live.hear(utterance, at=start + offset)
         if outcome.events:
-            quiet.forget()
+            quiet.heard(outcome.events)
             review.read(outcome.events, outcome.alerts, utterance, offset, "transcript")
     result.guests = [g.name for g in live.state.guests.values()]
     return result
@@ -248,8 +249,16 @@ class _QuietLines:
         self.on = False
 
     def forget(self) -> None:
-        """The session recorded something (who is in the room may have changed)."""
+        """Who is in the room may have changed."""
         self.in_room.clear()
+
+    def heard(self, events: Sequence[object]) -> None:
+        """The session recorded *events* for a line: forget who is in the room if they say
+        someone came, went or joined (a mention, the usual news, changes nothing of that)."""
+        for event in events:
+            if not isinstance(event, TopicDetected | MentionRepeated | AlertRaised):
+                self.in_room.clear()
+                return
 
     def says_nothing_new(self, utterance: Utterance) -> bool:
         if not self.on or utterance.presence is not None:
@@ -291,6 +300,14 @@ class _Review:
         self.result = result
         self.by_id: dict[str, AuditAlert] = {}
         self.last_mention: dict[str, TopicMention] = {}  # topic id -> the latest line about it
+        self._present: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # ids, their names
+
+    def present_names(self) -> tuple[str, ...]:
+        """The names of everyone in the room now (the same room line after line, mostly)."""
+        ids = tuple(self.guard.state.present)
+        if ids != self._present[0]:
+            self._present = (ids, tuple(p.name for p in self.guard.present_people()))
+        return self._present[1]
 
     def attend(self, live: LiveSession, change: PresenceChange, start: datetime) -> None:
         """An arrival or departure from the attendance report, heard at its time."""
@@ -319,7 +336,7 @@ class _Review:
                 arrived = guard.person(event.participant_id).name
             elif isinstance(event, AlertRaised | MentionRepeated):
                 if present is None:
-                    present = tuple(p.name for p in guard.present_people())
+                    present = self.present_names()
                 if isinstance(event, AlertRaised):
                     self._raised(event, utterance, present, source, arrived)
                 elif (alert := self.by_id.get(event.alert_id)) is not None:
