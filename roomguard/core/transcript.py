@@ -726,9 +726,91 @@ class TranscriptParser:
                 self._fmt = _decide_format([held for _, held in self._undecided])
                 if self._fmt is not None:
                     out = self._replay_undecided()
-                    return out + self._dispatch(enumerate(lines[i + 1 :], first_no + i + 1))
+                    return out + self._dispatch_lines(lines[i + 1 :], first_no + i + 1)
             return []
-        return self._dispatch(enumerate(lines, first_no))
+        return self._dispatch_lines(lines, first_no)
+
+    def _dispatch_lines(self, lines: list[str], first_no: int) -> list[Utterance]:
+        """:meth:`_dispatch` for *lines* numbered from *first_no*: a caption file's usual cues
+        go by :meth:`_usual_cue`, anything else line by line into the block it closes."""
+        if self._fmt is TranscriptFormat.PLAIN:
+            return self._dispatch(enumerate(lines, first_no))
+        out: list[Utterance] = []
+        block = self._block
+        max_lines, max_chars = self._max_block_lines, self._max_block_chars
+        usual = not self._first_block and self._first_line is not None
+        i, count = 0, len(lines)
+        while i < count:
+            line = lines[i]
+            if line and not line.isspace():
+                if not block and usual and (after := self._usual_cue(lines, i, first_no, out)):
+                    i = after
+                    continue
+                block.append((first_no + i, line))
+                self._block_chars += len(line)
+                if len(block) >= max_lines or self._block_chars >= max_chars:
+                    out.extend(self._close_long_block())
+                    block = self._block
+            elif block:
+                out.extend(self._close_block())
+                block = self._block
+                usual = self._first_line is not None
+            i += 1
+        return out
+
+    def _usual_cue(self, lines: list[str], i: int, first_no: int, out: list[Utterance]) -> int:
+        """The cue at *lines[i]* when it has the shape nearly every cue has: an optional cue
+        id, a timing that reads, one to three lines of text, then a blank line, all within
+        *lines* and the block limits. Its utterances go to *out*; returns the index after the
+        blank line, or 0 (nothing done) for any other shape, which the line-by-line path then
+        reads. Both give the same utterances (a property test holds them to it)."""
+        count = len(lines)
+        timing = i
+        if "-->" not in lines[i]:
+            head = lines[i]
+            timing = i + 1
+            if timing >= count or "-->" not in lines[timing]:
+                return 0
+            if self._fmt is TranscriptFormat.SRT:
+                if not head.strip().isdecimal():
+                    return 0  # text before the timing: stray text, or an error when strict
+            elif head[0] in "NSR" and _is_skipped_vtt_block(head):
+                return 0
+        match = _TIMING_RE.match(lines[timing])
+        if match is None:
+            return 0
+        end = timing + 1
+        while True:
+            if end >= count or end - timing > 3:
+                return 0  # the block goes on past this chunk, or is long: line by line
+            line = lines[end]
+            if not line or line.isspace():
+                break
+            if "-->" in line:
+                return 0
+            end += 1
+        if end == timing + 1 or end - i >= self._max_block_lines:
+            return 0
+        if sum(map(len, lines[i:end])) >= self._max_block_chars:
+            return 0
+        start_time, end_time = _normalise_time(match.group(1)), match.group(2)
+        self._cues += 1
+        self._last_cue_time, self._last_cue_end = start_time, end_time
+        if end == timing + 2 and self._fmt is TranscriptFormat.WEBVTT:
+            # "<v Dana>text</v>", the line most cues are: no other tag, entity or turn mark
+            line = lines[timing + 1]
+            if (line.startswith("<v ") and line.endswith("</v>") and line.count("<") == 2
+                    and "&" not in line and ">>" not in line):
+                close = line.find(">")
+                speaker, said = line[3:close].strip(), line[close + 1 : -4].strip()
+                if speaker and said:
+                    if kept := self._repeats.fresh(speaker, [said], start_time, end_time):
+                        out.append(Utterance(speaker, kept[0], start_time, first_no + timing + 1))
+                    return end + 1
+        text = [(first_no + k, lines[k]) for k in range(timing + 1, end)]
+        out.extend(_cue_utterances(self._fmt or TranscriptFormat.PLAIN, start_time, text,
+                                   self._repeats, end_time))
+        return end + 1
 
     def _replay_undecided(self) -> list[Utterance]:
         held, self._undecided = self._undecided, []
