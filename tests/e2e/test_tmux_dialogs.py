@@ -4,7 +4,6 @@ follow dialog closes the number keys move people again."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -26,13 +25,6 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     term = Tmux(tmp_path, width=80, height=24)
     yield term
     term.kill()
-
-
-def wait_gone(tmux: Tmux, text: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while text in tmux.screen():
-        assert time.monotonic() < deadline, f"{text!r} still shown:\n{tmux.screen()}"
-        time.sleep(0.1)
 
 
 def test_typed_note_reaches_the_note_and_digits_move_people_after_follow(
@@ -64,7 +56,7 @@ def test_typed_note_reaches_the_note_and_digits_move_people_after_follow(
     tmux.send("Enter")
     tmux.wait_for("1 unacknowledged alert")
     tmux.send("Escape")  # out of the notes input; a key sent at once would read as alt+a
-    wait_gone(tmux, "Leave notes")
+    tmux.wait_gone("Leave notes")
     tmux.send("a")
     screen = tmux.wait_for("How did you handle it?")
     assert "Record" in screen and "Cancel" in screen, screen  # at 80x24 too

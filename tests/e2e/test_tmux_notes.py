@@ -110,7 +110,7 @@ def wait_for_notes(store: Path, before: set[str], count: int, timeout: float) ->
 def quit_session(tmux: Tmux) -> None:
     """Out of the input, quit, confirm (the session stays open to resume)."""
     tmux.send("Escape")
-    tmux.wait_for("Home")  # the footer's escape is "Home" again once the input is left
+    tmux.wait_gone("Leave notes")  # the footer's escape is "Home" again once the input is left
     tmux.send("q")
     tmux.wait_for("Quit Roomguard during the session?")
     tmux.send("y")
@@ -120,6 +120,26 @@ def quit_session(tmux: Tmux) -> None:
 def logged_notes(screen: str) -> list[str]:
     """The note lines the session log shows, top to bottom."""
     return [m.group(1) for line in screen.splitlines() if (m := NOTE_LINE.search(line))]
+
+
+def log_shows(typed: list[str], screen: str) -> bool:
+    """Whether the log on *screen* ends with the latest of *typed* (as many as it has room
+    for, 20 or more) and the notes input is empty again: what :func:`check` asks of it."""
+    shown = logged_notes(screen)
+    return (len(shown) >= min(len(typed), 20) and shown == typed[-len(shown):]
+            and "Type a note; Enter checks it" in screen)
+
+
+def wait_for_log(tmux: Tmux, typed: list[str], timeout: float = 60.0) -> str:
+    """The screen once the log shows the latest of *typed* (or the last one captured when
+    *timeout* has passed, for :func:`check` to say what is wrong). Once the journal holds
+    every note the log may still be a repaint behind, or tmux half way through a frame:
+    waiting for the whole picture, not for the first sight of the last note, keeps a busy
+    machine from failing a test the app passes."""
+    try:
+        return tmux.wait_until(lambda screen: log_shows(typed, screen), "the log", timeout)
+    except AssertionError:
+        return tmux.screen()
 
 
 def check(typed: list[str], journal: list[str], screen: str) -> None:
@@ -155,8 +175,8 @@ def run(tmux: Tmux, store: Path, notes: list[str], gaps: Iterator[float] | None,
     else:
         type_with_gaps(tmux, notes, gaps)
     journal = wait_for_notes(store, before, len(notes), timeout)
-    # the log shows the last note once the journal has them all (else check() says what is not)
-    screen = tmux.wait_for(notes[-1]) if len(journal) == len(notes) else tmux.screen()
+    # the log shows the notes once the journal has them all (else check() says what is not)
+    screen = wait_for_log(tmux, notes) if len(journal) == len(notes) else tmux.screen()
     quit_session(tmux)
     check(notes, journal_notes(store, before), screen)
     assert journal_notes(store, before) == journal  # nothing arrived after the count was reached
@@ -224,8 +244,8 @@ def test_a_pasted_block_is_one_note_per_line(tmux: Tmux, tmp_path: Path) -> None
     start_typing(tmux, store)
     tmux._tmux("load-buffer", "-b", "notes", str(block))
     tmux._tmux("paste-buffer", "-p", "-b", "notes", "-t", "rg")
-    journal = wait_for_notes(store, before, len(notes), 30)
-    screen = tmux.wait_for(notes[-1]) if len(journal) == len(notes) else tmux.screen()
+    journal = wait_for_notes(store, before, len(notes), 60)
+    screen = wait_for_log(tmux, notes) if len(journal) == len(notes) else tmux.screen()
     quit_session(tmux)
     check(notes, journal_notes(store, before), screen)
 

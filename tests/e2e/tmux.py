@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,17 +60,32 @@ class Tmux:
     def screen(self, escapes: bool = False) -> str:
         return self._tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "rg")
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} did not appear within {timeout}s; screen:\n{screen}")
+    # The deadlines below are only reached when something is wrong: each wait returns as soon
+    # as the screen shows what it waits for. They are generous because a CI machine running
+    # the suite on two workers (and maybe a CPU hog beside it) can take many seconds to start
+    # the app or repaint.
+    def wait_for(self, text: str, timeout: float = 60.0) -> str:
+        return self.wait_until(lambda screen: text in screen, f"{text!r} to appear", timeout)
 
-    def wait_for_exit(self, timeout: float = 15.0) -> int:
+    def wait_gone(self, text: str, timeout: float = 60.0) -> str:
+        """Until *text* is no longer on the screen: how a test knows that a key whose effect
+        is to take something away (Esc out of the notes input) has been handled before it
+        sends the next one."""
+        return self.wait_until(lambda screen: text not in screen, f"{text!r} to go", timeout)
+
+    def wait_until(self, shows: Callable[[str], bool], what: str, timeout: float = 60.0) -> str:
+        """The first screen for which *shows* is true (an AssertionError with the last screen
+        once *timeout* has passed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if shows(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {timeout}s for {what}; screen:\n{screen}")
+            time.sleep(0.05)
+
+    def wait_for_exit(self, timeout: float = 60.0) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.status_file.exists() and self.status_file.read_text().strip():
