@@ -604,6 +604,11 @@ def _is_skipped_vtt_block(first_line: str) -> bool:
     return False
 
 
+# One voice around a whole line, with nothing else that is markup: no other tag, no entity and
+# so no turn mark ("<v Dana>text</v>", "<v.loud Sam Reyes>text</v>"). The quick path reads it as
+# _one_voice_segment would.
+_USUAL_VOICE_RE = re.compile(r"<v(?:\.[^\s<>.&]*)*[ \t]+([^<>&]*)>([^<>&]*)</v>")
+
 # A caption block is held until the blank line that ends it. A file that never has one (a
 # caption file written without blank lines, or a hostile one) must not be held whole: past
 # these sizes the block is cut before its last cue, which gives the same utterances as holding
@@ -793,16 +798,17 @@ class TranscriptParser:
             return 0
         if sum(map(len, lines[i:end])) >= self._max_block_chars:
             return 0
-        start_time, end_time = _normalise_time(match.group(1)), match.group(2)
+        start_time, end_time = match.group(1, 2)
+        if not (len(start_time) == 12 and start_time[2] == start_time[5] == ":"
+                and start_time[8] == "."):  # "00:01:02.500" is already as it should be
+            start_time = _normalise_time(start_time)
         self._cues += 1
         self._last_cue_time, self._last_cue_end = start_time, end_time
         if end == timing + 2 and self._fmt is TranscriptFormat.WEBVTT:
             # "<v Dana>text</v>", the line most cues are: no other tag, entity or turn mark
-            line = lines[timing + 1]
-            if (line.startswith("<v ") and line.endswith("</v>") and line.count("<") == 2
-                    and "&" not in line and ">>" not in line):
-                close = line.find(">")
-                speaker, said = line[3:close].strip(), line[close + 1 : -4].strip()
+            voice = _USUAL_VOICE_RE.fullmatch(lines[timing + 1])
+            if voice is not None:
+                speaker, said = voice.group(1).strip(), voice.group(2).strip()
                 if speaker and said:
                     if kept := self._repeats.fresh(speaker, [said], start_time, end_time):
                         out.append(Utterance(speaker, kept[0], start_time, first_no + timing + 1))

@@ -38,13 +38,13 @@ def read(parser: TranscriptParser, text: str, cuts: list[int]) -> list[Utterance
 
 TIMINGS = [
     "00:00:01.000 --> 00:00:02.000", "00:00:01.500 --> 00:00:03.000 align:start line:90%",
-    "00:00:02,000 --> 00:00:04,000", "0:4:6.80 --> 0:4:6.530", "01:02.5 --> 01:03.000",
+    "00:00:02,000 --> 00:00:04,000", "0:4:6.80 --> 0:4:6.530", "00:00:01.5000 --> 00:00:02.000", "000:00:1.0000 --> 1:00:00.000", "01:02.5 --> 01:03.000",
     "00:00:01.000 --> 00:00:01.010", "00:00:1d.890 --> 00:00:02.000", "  00:00:05.000-->00:00:06.000",
 ]  # fmt: skip
 IDS = ["", "1", "42", "cue-7", "NOTE", "NOTE about this", "STYLE", "REGION", "Segment 3", " 7 "]
 TEXTS = [
     "<v Dana>we talked about the salary</v>", "<v Dana>we talked about the salary</v>",
-    "<v Dana>we talked about the salary and more</v>", "<v Sam Reyes>the divorce, yes</v>", "<v.loud Sam>hello</v>", "<v Dana> </v>", "<v >hi</v>",
+    "<v Dana>we talked about the salary and more</v>", "<v Sam Reyes>the divorce, yes</v>", "<v.loud Sam>hello</v>", "<v.a.b\tSam Reyes >hi</v>", "<v\tDana>\tyes </v>", "<v Dana> </v>", "<v >hi</v>",
     "<v Dana>a &amp; b</v>", "<v Dana>>> turn</v>", "<v Dana>one</v> <v Sam>two</v>",
     "<v Dana>open", "close</v>", "Dana: I'm back", "Sam Reyes: the salary", "&gt;&gt; SAM: hi",
     ">> next one", "plain words", "<i>styled</i> words", "{\\an8}moved", "the workers:",
