@@ -170,7 +170,8 @@ class SessionState:
     # ---------------------------------------------------------------- the reducer
     def apply(self, event: Event) -> None:
         """Fold one event into the state. Total: any event, in any state, is accepted."""
-        self.last_at = latest(self.last_at, event.at)
+        if event.at is not self.last_at:  # the events of one input share their time
+            self.last_at = latest(self.last_at, event.at)
         match event:
             case SessionStarted():
                 self.started_at = event.at

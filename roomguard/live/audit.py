@@ -212,7 +212,8 @@ def audit_transcript(
             ))
         if millis < latest:
             quiet.clock_went_back()
-        latest = max(latest, millis)
+        if millis > latest:
+            latest = millis
         if quiet.says_nothing_new(utterance):
             continue
         offset = timedelta(milliseconds=millis)
