@@ -296,6 +296,18 @@ class RoomguardApp(App[None]):
             self.lock_keeper.input_seen()
         await super().on_event(event)
 
+    def push_screen(self, screen: Any, callback: Any = None,  # type: ignore[override]
+                    wait_for_dismiss: bool = False) -> Any:
+        """While locked, a screen a worker or a timer opens (a briefing, a review) waits under
+        the lock and opens once unlocked: nothing of a client comes up over the lock screen."""
+        if not wait_for_dismiss and self.lock_keeper.holds_back(screen):
+            from textual.await_complete import AwaitComplete
+
+            self.lock_keeper.deferred.append(
+                lambda: super(RoomguardApp, self).push_screen(screen, callback))
+            return AwaitComplete.nothing()  # type: ignore[no-untyped-call]
+        return super().push_screen(screen, callback, wait_for_dismiss)  # type: ignore[call-overload]
+
     def action_lock(self) -> None:
         self.lock_keeper.lock()
 

@@ -345,7 +345,10 @@ class HomeScreen(UsesHost, Screen[None]):
         return retention_years(self.host.store.setting(RETENTION_SETTING))
 
     def warn_disposal_due(self) -> None:
-        """A toast naming how many closed clients are past the retention period."""
+        """A toast naming how many closed clients are past the retention period (not while
+        the screen is locked: it names clients, and the key is dropped)."""
+        if self.host.store_locked:
+            return
         years = self._retention_years()
         due = due_for_disposal(self._clients.values(), self.host.today(), years)
         if not due:
@@ -421,7 +424,10 @@ class HomeScreen(UsesHost, Screen[None]):
         self.app.push_screen(RetentionForm(), saved)
 
     def offer_onboarding(self) -> None:
-        """A new store: a passphrase first (or an explicit "No encryption"), then the welcome."""
+        """A new store: a passphrase first (or an explicit "No encryption"), then the welcome.
+        (Locked at once? Offered again at the next start.)"""
+        if self.host.store_locked:
+            return
         from roomguard.screens.dialogs.onboarding import Onboarding
         from roomguard.screens.lock.encrypting import StoreEncryption
 

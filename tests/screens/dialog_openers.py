@@ -38,6 +38,9 @@ from roomguard.screens.dialogs.reschedule_form import RescheduleForm
 from roomguard.screens.dialogs.retention_form import RetentionForm
 from roomguard.screens.dialogs.review_form import ReviewForm
 from roomguard.screens.home import HomeScreen
+from roomguard.screens.lock.idle_form import IdleLockForm
+from roomguard.screens.lock.passphrase_form import PassphraseForm
+from roomguard.screens.lock.recovery_key import RecoveryKeyModal
 from roomguard.screens.session.acknowledge_form import AcknowledgeForm
 from roomguard.screens.session.briefing import SessionBriefing
 from roomguard.screens.session.follow_form import FollowForm
@@ -134,6 +137,22 @@ def session_keys(*pressed: str, begin: bool = True) -> Opener:
     return run
 
 
+# A recovery key is random: the picture shows this one (the flow is tested in test_lock.py).
+RECOVERY_KEY = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"
+
+
+async def recovery_key(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    pilot.app.push_screen(RecoveryKeyModal(RECOVERY_KEY))
+    await settle(pilot)
+
+
+async def idle_lock(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    pilot.app.action_idle_lock()  # type: ignore[attr-defined]
+    await settle(pilot)
+
+
 async def briefing(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
@@ -145,7 +164,10 @@ def with_alert(*then: str) -> Opener:
 
 
 DIALOGS: dict[str, Dialog] = {
-    "welcome": Dialog(Onboarding, "empty", keys()),
+    "passphrase": Dialog(PassphraseForm, "empty", keys()),
+    "welcome": Dialog(Onboarding, "empty", keys("escape")),  # after the passphrase step
+    "recovery_key": Dialog(RecoveryKeyModal, "home", recovery_key),
+    "idle_lock": Dialog(IdleLockForm, "home", idle_lock),
     "new_client": Dialog(ClientForm, "home", keys("n")),
     "client_picker": Dialog(ClientPicker, "home", picker),
     "close_client": Dialog(Confirm, "home", home_action("close_client")),

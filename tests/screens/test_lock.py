@@ -285,6 +285,34 @@ class TestLockDuringASession:
             assert isinstance(app.screen, HomeScreen)
 
 
+class TestNothingComesUpOverTheLock:
+    async def test_a_screen_opened_while_locked_waits_for_the_unlock(self, store_path: Path) -> None:
+        encrypted_demo(store_path, keep_unlocked=True)
+        app = make_app(store_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+l")
+            await settle(pilot)
+            app.push_screen(Confirm("Noah Kim?"))  # as a worker's callback would
+            await settle(pilot)
+            assert isinstance(app.screen, LockScreen)
+            assert "Noah" not in screen_text(app)
+            await type_into(pilot, PASS)
+            assert isinstance(app.screen, Confirm)
+
+    async def test_locking_as_home_appears_skips_its_disposal_toast(self, store_path: Path) -> None:
+        encrypted_demo(store_path, keep_unlocked=True)
+        app = make_app(store_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("ctrl+l")  # before home's after-first-frame work
+            await settle(pilot)
+            home = next(s for s in app.screen_stack if isinstance(s, HomeScreen))
+            home.warn_disposal_due()  # reads the store only once unlocked
+            assert isinstance(app.screen, LockScreen)
+            await type_into(pilot, PASS)
+            assert app.screen is home
+
+
 class TestIdleLock:
     async def test_locks_after_ten_minutes_without_input_by_the_injected_clock(
         self, store_path: Path

@@ -40,6 +40,8 @@ class LockKeeper:
         self.policy = IdleLock()
         self.last_input = clock()
         self._timer: Timer | None = None
+        # Screens opened while locked (by a worker or a timer), opened once unlocked.
+        self.deferred: list[Callable[[], object]] = []
 
     # ----------------------------------------------------------------- idle
     def start(self) -> None:
@@ -93,6 +95,13 @@ class LockKeeper:
                 ids.add(screen.record.id)
         return frozenset(ids)
 
+    def holds_back(self, screen: object) -> bool:
+        """Whether *screen*, about to be pushed, must wait for the unlock."""
+        from roomguard.screens.dialogs.help import HelpScreen
+        from roomguard.screens.lock.lock_screen import HiddenScreen, LockScreen
+
+        return self.locked and not isinstance(screen, LockScreen | HiddenScreen | HelpScreen)
+
     @property
     def store_locked(self) -> bool:
         return self.locked or self.busy
@@ -130,3 +139,6 @@ class LockKeeper:
         self.locked = False
         self.last_input = self.clock()
         self.app.pop_screen()
+        deferred, self.deferred = self.deferred, []
+        for push in deferred:
+            push()
