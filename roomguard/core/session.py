@@ -323,6 +323,10 @@ class SessionClosed(SessionError):
     pass
 
 
+# The alerts a new mention may be recorded under: one about what was said, or a marked topic.
+_COVER_A_MENTION = frozenset({Trigger.TOPIC_DETECTED, Trigger.TOPIC_ACTIVE})
+
+
 class Guard:
     """Judges input against the agreement and returns the events to record.
 
@@ -456,8 +460,7 @@ class Guard:
         mark): an alert raised by someone's arrival never absorbs a later mention, which is
         what the coach must see. An arrival or a mark is covered by any waiting alert.
         """
-        covering = ({Trigger.TOPIC_DETECTED, Trigger.TOPIC_ACTIVE}
-                    if trigger == Trigger.TOPIC_DETECTED else None)
+        covering = _COVER_A_MENTION if trigger == Trigger.TOPIC_DETECTED else None
         for alert in self.state.unacknowledged_on(topic_id):
             if (frozenset(alert.uncleared) == uncleared
                     and (covering is None or alert.trigger_kind in covering)):

@@ -188,15 +188,17 @@ def audit_transcript(
     changes, pending = result.attendance, 0
     due = [c.offset // _MS for c in changes]  # each change's time, in ms
     quiet = _QuietLines(live)
+    says_nothing_new, muted_in = quiet.says_nothing_new, mutes.scan
     latest = -(2**63)  # the latest time heard so far, in ms
+    lines = timed_lines = 0
     for utterance in utterances:
-        result.lines += 1
+        lines += 1
         if speaker_map and utterance.speaker:
             mapped = speaker_map.get(fold(utterance.speaker))
             if mapped is not None:
                 utterance = replace(utterance, speaker=mapped)
         if utterance.cue_time:
-            result.timed_lines += 1
+            timed_lines += 1
         millis = cue_millis(utterance)
         while pending < len(changes) and (
             due[pending] < millis or (due[pending] == millis and changes[pending].joined)
@@ -204,23 +206,24 @@ def audit_transcript(
             review.attend(live, changes[pending], start)
             quiet.forget()
             pending += 1
-        if hits := mutes.scan(utterance.text):
+        if hits := muted_in(utterance.text):
             result.silenced.append(SilencedLine(
                 utterance,
                 tuple(dict.fromkeys(h.phrase for h in hits)),
                 tuple(dict.fromkeys(h.topic_name for h in hits)),
             ))
-        if millis < latest:
-            quiet.clock_went_back()
         if millis > latest:
             latest = millis
-        if quiet.says_nothing_new(utterance):
+        elif millis < latest:
+            quiet.clock_went_back()
+        if says_nothing_new(utterance):
             continue
         offset = timedelta(milliseconds=millis)
         outcome = live.hear(utterance, at=start + offset)
         if outcome.events:
             quiet.heard(outcome.events)
             review.read(outcome.events, outcome.alerts, utterance, offset, "transcript")
+    result.lines, result.timed_lines = lines, timed_lines
     result.guests = [g.name for g in live.state.guests.values()]
     return result
 
