@@ -24,6 +24,8 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/roomguard --demo $(ARGS)
 
+# Property tests run the "quick" hypothesis profile; HYPOTHESIS_PROFILE=ci make test (or long)
+# searches further (tests/conftest.py).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 

@@ -11,11 +11,17 @@ from hypothesis import HealthCheck, settings
 
 from roomguard.store import Store
 
+# Property tests: "quick" for the default run (make test: the suite stays a few minutes on a
+# two-core machine); HYPOTHESIS_PROFILE=ci (60 examples) or long (500) for a fuller search.
+# Tests that size their own runs from settings.default.max_examples scale with the profile.
+settings.register_profile(
+    "quick", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("long", max_examples=500, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
