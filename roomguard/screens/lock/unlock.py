@@ -48,10 +48,15 @@ class PassphrasePrompt(Screen[None]):
         Binding("escape", "clear", "Clear", show=False),
     ]
 
-    def __init__(self, keyfile: KeyFile, then: Callable[[], None]) -> None:
+    def __init__(self, keyfile: KeyFile, then: Callable[[], None],
+                 prepare: Callable[[], None] | None = None) -> None:
+        """*then* runs once the key is unlocked; *prepare*, if given, after the first frame:
+        what the next screen needs that can be done while the coach types (never a read of
+        the store, which is still locked)."""
         super().__init__()
         self.keyfile = keyfile
         self.then = then
+        self.prepare = prepare
         self.recovery = False
         self.attempts = 0  # wrong ones, shown so a second failure looks different from the first
 
@@ -75,6 +80,8 @@ class PassphrasePrompt(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Roomguard"
         self.sub_title = "locked"
+        if self.prepare is not None:
+            self.call_after_refresh(self.prepare)
 
     # ----------------------------------------------------------------- typing
     def action_toggle_recovery(self) -> None:
