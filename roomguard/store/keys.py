@@ -30,8 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from roomguard.store.atomic import atomic_write, read_bytes
 from roomguard.store.errors import KeyFileProblem, WrongPassphrase
@@ -110,11 +108,16 @@ def _unb64(text: Any) -> bytes:
 
 
 def _wrap(kek: bytes, data_key: bytes, kind: str) -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(NONCE_BYTES)
     return _b64(nonce + AESGCM(kek).encrypt(nonce, data_key, b"roomguard data key/" + kind.encode()))
 
 
 def _unwrap(kek: bytes, wrapped: str, kind: str) -> bytes | None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     raw = _unb64(wrapped)
     try:
         return AESGCM(kek).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:],

@@ -26,11 +26,10 @@ import binascii
 import hashlib
 import hmac
 import os
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:  # imported where a key is used: a plaintext store never loads the library
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MARK = b"~rg1 "
 NONCE_BYTES = 12
@@ -50,6 +49,9 @@ def is_encrypted(body: bytes) -> bool:
 def derive(data_key: bytes, purpose: bytes) -> bytes:
     """A 256-bit key for one *purpose*, from the data key (HKDF-SHA256, no salt: the data key
     is already uniformly random)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
                 info=b"roomguard/" + purpose).derive(data_key)
 
@@ -66,6 +68,8 @@ def _seal(aead: AESGCM, body: bytes, aad: bytes) -> bytes:
 
 
 def _open(aead: AESGCM, payload: bytes, aad: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+
     if not is_encrypted(payload):
         raise VaultError("it is not encrypted, though this store is: it was not written by "
                          "Roomguard (put here by hand, or from another store)")
@@ -89,6 +93,8 @@ class LineCipher:
     __slots__ = ("_aead", "_prefix")
 
     def __init__(self, key: bytes, session_id: str) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         self._aead: AESGCM | None = AESGCM(key)
         self._prefix = b"journal\x00" + session_id.encode() + b"\x00"
 
@@ -112,6 +118,8 @@ class Vault:
     file); handed to the store, which seals every file and journal line with it."""
 
     def __init__(self, data_key: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         if len(data_key) != KEY_BYTES:
             raise ValueError("a data key is 32 bytes")
         self._key: bytearray | None = bytearray(data_key)
@@ -169,7 +177,7 @@ class Vault:
 
 
 def new_data_key() -> bytes:
-    return AESGCM.generate_key(bit_length=256)
+    return os.urandom(KEY_BYTES)
 
 
 # ------------------------------------------------------------------------- the keychain
