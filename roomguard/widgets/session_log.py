@@ -79,9 +79,11 @@ class SessionLog(RichLog):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, wrap=True, markup=False, min_width=20, max_lines=KEEP)
-        self.entries: list[LogEntry] = []
+        self.entries: list[LogEntry] = []  # the last KEEP entries
+        self.added = 0  # entries ever added (counts on when the oldest are dropped)
 
     def add(self, entry: LogEntry) -> None:
+        self.added += 1
         self.entries.append(entry)
         if len(self.entries) > KEEP:
             del self.entries[: len(self.entries) - KEEP]
