@@ -27,7 +27,7 @@ from roomguard.core.transcript import Utterance
 from roomguard.live.follow import TranscriptFollower
 from roomguard.widgets.literal import literal
 
-POLL_SECONDS = 0.02  # a transcribed line reaches the screen within this, plus parsing
+POLL_SECONDS = 0.01  # a transcribed line reaches the screen within this, plus parsing
 
 
 class TranscriptFeed(Widget):
