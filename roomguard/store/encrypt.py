@@ -24,9 +24,9 @@ from roomguard.store import integrity, staging
 from roomguard.store.atomic import atomic_write, ensure_dir
 from roomguard.store.errors import StoreCorrupt, StoreError
 from roomguard.store.journal import encode_line, inspect
-from roomguard.store.keys import KEYFILE, KdfParams, KeyFile, new_key_file, write_key_file
+from roomguard.store.keys import KEYFILE, KdfParams, new_key_file, write_key_file
 from roomguard.store.storage import decode_document, encode_document
-from roomguard.store.vault import remember
+from roomguard.store.vault import Vault, remember
 
 
 class AlreadyEncrypted(StoreError):
@@ -79,7 +79,7 @@ def encrypt_store(root: Path, passphrase: str, params: KdfParams | None = None) 
     root = Path(root).expanduser()
     start = time.perf_counter()
     with Store.open(root) as store:  # holds the lock; finishes what a crash left
-        if KeyFile.read(root) is not None:
+        if store.encrypted:  # (a locked one was refused by the open, asking for its key)
             raise AlreadyEncrypted(root)
         report = store.verify()
         error = report.first_error(root)
@@ -122,10 +122,7 @@ def encrypt_store(root: Path, passphrase: str, params: KdfParams | None = None) 
     return result
 
 
-def _sealed_again(path: Path, rel: str, raw: bytes, vault: object) -> bytes:
-    from roomguard.store.vault import Vault
-
-    assert isinstance(vault, Vault)
+def _sealed_again(path: Path, rel: str, raw: bytes, vault: Vault) -> bytes:
     if rel.endswith(".jsonl"):
         session_id = Path(rel).stem
         scan = inspect(raw)

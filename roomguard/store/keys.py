@@ -141,7 +141,7 @@ def parse_recovery(text: str) -> bytes | None:
         return None
     try:
         raw = base64.b32decode(compact)
-    except (ValueError, base64.binascii.Error):  # type: ignore[attr-defined]
+    except ValueError:  # binascii.Error is one
         return None
     return raw if len(raw) == RECOVERY_BYTES else None
 
